@@ -37,7 +37,7 @@ pub use ids::Id;
 pub use legal::{Inn, Ogrn};
 pub use money::{Currency, Money};
 pub use phone::Phone;
-pub use record::{Draft, ParseContext, Record, SourceRef, Value};
+pub use record::{Draft, ParseContext, Record, SourceRef, Value, fold_for_search, parse_value};
 pub use role::Role;
 pub use schema::{EntityKind, FieldDef, FieldType, PiiCategory, ALL_KINDS};
 pub use time::{parse_date, parse_timestamp};
