@@ -16,9 +16,12 @@ impl Id {
 
     /// Parses the hyphenated text form.
     pub fn parse(text: &str) -> Result<Self, ValueError> {
-        uuid::Uuid::parse_str(text.trim())
-            .map(Self)
-            .map_err(|_| ValueError::new(format!("{text:?} is not an id"), "a UUID such as 0190f2c4-7b1e-7cc0-9d8e-1a2b3c4d5e6f"))
+        uuid::Uuid::parse_str(text.trim()).map(Self).map_err(|_| {
+            ValueError::new(
+                format!("{text:?} is not an id"),
+                "a UUID such as 0190f2c4-7b1e-7cc0-9d8e-1a2b3c4d5e6f",
+            )
+        })
     }
 }
 

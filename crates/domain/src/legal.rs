@@ -13,7 +13,8 @@ impl Inn {
     /// Parses an ИНН, ignoring spaces; checks length and check digits.
     pub fn parse(text: &str) -> Result<Self, ValueError> {
         const EXPECTED: &str = "an ИНН of 10 or 12 digits with valid check digits";
-        let digits = only_digits(text).ok_or_else(|| ValueError::new(format!("{text:?} is not an ИНН"), EXPECTED))?;
+        let digits = only_digits(text)
+            .ok_or_else(|| ValueError::new(format!("{text:?} is not an ИНН"), EXPECTED))?;
         let check = |weights: &[u32], values: &[u32]| -> u32 {
             weights.iter().zip(values).map(|(w, v)| w * v).sum::<u32>() % 11 % 10
         };
@@ -26,9 +27,17 @@ impl Inn {
             _ => false,
         };
         if !valid {
-            return Err(ValueError::new(format!("{text:?} fails the ИНН length or check digits"), EXPECTED));
+            return Err(ValueError::new(
+                format!("{text:?} fails the ИНН length or check digits"),
+                EXPECTED,
+            ));
         }
-        Ok(Self(digits.iter().map(|d| char::from_digit(*d, 10).unwrap_or('0')).collect()))
+        Ok(Self(
+            digits
+                .iter()
+                .map(|d| char::from_digit(*d, 10).unwrap_or('0'))
+                .collect(),
+        ))
     }
 
     /// The digits.
@@ -51,7 +60,8 @@ impl Ogrn {
     /// Parses an ОГРН or ОГРНИП, ignoring spaces.
     pub fn parse(text: &str) -> Result<Self, ValueError> {
         const EXPECTED: &str = "an ОГРН of 13 or ОГРНИП of 15 digits with a valid check digit";
-        let digits = only_digits(text).ok_or_else(|| ValueError::new(format!("{text:?} is not an ОГРН"), EXPECTED))?;
+        let digits = only_digits(text)
+            .ok_or_else(|| ValueError::new(format!("{text:?} is not an ОГРН"), EXPECTED))?;
         let number = |slice: &[u32]| slice.iter().fold(0_u64, |acc, d| acc * 10 + u64::from(*d));
         let valid = match digits.len() {
             13 => number(&digits[..12]) % 11 % 10 == u64::from(digits[12]),
@@ -59,9 +69,17 @@ impl Ogrn {
             _ => false,
         };
         if !valid {
-            return Err(ValueError::new(format!("{text:?} fails the ОГРН length or check digit"), EXPECTED));
+            return Err(ValueError::new(
+                format!("{text:?} fails the ОГРН length or check digit"),
+                EXPECTED,
+            ));
         }
-        Ok(Self(digits.iter().map(|d| char::from_digit(*d, 10).unwrap_or('0')).collect()))
+        Ok(Self(
+            digits
+                .iter()
+                .map(|d| char::from_digit(*d, 10).unwrap_or('0'))
+                .collect(),
+        ))
     }
 
     /// The digits.
@@ -87,7 +105,10 @@ mod tests {
         // Sberbank's ИНН and ОГРН, and a valid individual ИНН.
         assert_eq!(Inn::parse("7707083893").unwrap().as_str(), "7707083893");
         assert!(Inn::parse("500100732259").is_ok());
-        assert_eq!(Ogrn::parse("1027700132195").unwrap().as_str(), "1027700132195");
+        assert_eq!(
+            Ogrn::parse("1027700132195").unwrap().as_str(),
+            "1027700132195"
+        );
     }
 
     #[test]

@@ -20,12 +20,12 @@
 //! assert_eq!(draft.fields["phones"].as_ref().unwrap().to_json(), serde_json::json!(["+79161234567"]));
 //! ```
 
+mod email;
 mod error;
 mod ids;
 mod legal;
 mod money;
 mod phone;
-mod email;
 mod record;
 mod role;
 mod schema;
@@ -39,5 +39,5 @@ pub use money::{Currency, Money};
 pub use phone::Phone;
 pub use record::{Draft, ParseContext, Record, SourceRef, Value, fold_for_search, parse_value};
 pub use role::Role;
-pub use schema::{EntityKind, FieldDef, FieldType, PiiCategory, ALL_KINDS};
+pub use schema::{ALL_KINDS, EntityKind, FieldDef, FieldType, PiiCategory};
 pub use time::{parse_date, parse_timestamp};

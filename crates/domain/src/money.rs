@@ -16,7 +16,21 @@ pub struct Currency {
 /// Currencies a CRM in Russia and its neighbours meets, with their symbols and
 /// the words people write after amounts.
 const CURRENCIES: &[(&str, u32, &[&str])] = &[
-    ("RUB", 2, &["₽", "руб", "руб.", "р", "р.", "rur", "рублей", "рубля", "рубль"]),
+    (
+        "RUB",
+        2,
+        &[
+            "₽",
+            "руб",
+            "руб.",
+            "р",
+            "р.",
+            "rur",
+            "рублей",
+            "рубля",
+            "рубль",
+        ],
+    ),
     ("USD", 2, &["$", "us$", "долл", "долл.", "долларов"]),
     ("EUR", 2, &["€", "евро"]),
     ("KZT", 2, &["₸", "тенге"]),
@@ -31,16 +45,26 @@ const CURRENCIES: &[(&str, u32, &[&str])] = &[
 
 impl Currency {
     /// The Russian rouble, the default when an amount names no currency.
-    pub const RUB: Currency = Currency { code: "RUB", exponent: 2 };
+    pub const RUB: Currency = Currency {
+        code: "RUB",
+        exponent: 2,
+    };
 
     /// Finds a currency by ISO code, symbol or common word (case-insensitive).
     pub fn parse(text: &str) -> Result<Self, ValueError> {
         let lower = text.trim().to_lowercase();
         CURRENCIES
             .iter()
-            .find(|(code, _, aliases)| code.eq_ignore_ascii_case(&lower) || aliases.contains(&lower.as_str()))
+            .find(|(code, _, aliases)| {
+                code.eq_ignore_ascii_case(&lower) || aliases.contains(&lower.as_str())
+            })
             .map(|&(code, exponent, _)| Currency { code, exponent })
-            .ok_or_else(|| ValueError::new(format!("{text:?} is not a known currency"), "an ISO 4217 code such as RUB, USD, EUR"))
+            .ok_or_else(|| {
+                ValueError::new(
+                    format!("{text:?} is not a known currency"),
+                    "an ISO 4217 code such as RUB, USD, EUR",
+                )
+            })
     }
 
     /// The ISO 4217 code.
@@ -74,15 +98,26 @@ impl Money {
     /// currency is in `default_currency`.
     pub fn parse(text: &str, default_currency: Currency) -> Result<Self, ValueError> {
         let trimmed = text.trim();
-        let invalid = || ValueError::new(format!("{trimmed:?} is not an amount of money"), EXPECTED);
-        let number_start = trimmed.find(|c: char| c.is_ascii_digit() || c == '-').ok_or_else(invalid)?;
+        let invalid =
+            || ValueError::new(format!("{trimmed:?} is not an amount of money"), EXPECTED);
+        let number_start = trimmed
+            .find(|c: char| c.is_ascii_digit() || c == '-')
+            .ok_or_else(invalid)?;
         let number_end = trimmed
             .rfind(|c: char| c.is_ascii_digit())
             .map(|index| index + 1)
             .ok_or_else(invalid)?;
-        let (prefix, number, suffix) = (&trimmed[..number_start], &trimmed[number_start..number_end], &trimmed[number_end..]);
+        let (prefix, number, suffix) = (
+            &trimmed[..number_start],
+            &trimmed[number_start..number_end],
+            &trimmed[number_end..],
+        );
         let currency_text = format!("{}{}", prefix.trim(), suffix.trim());
-        let currency = if currency_text.is_empty() { default_currency } else { Currency::parse(&currency_text)? };
+        let currency = if currency_text.is_empty() {
+            default_currency
+        } else {
+            Currency::parse(&currency_text)?
+        };
         let (negative, number) = match number.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, number),
@@ -91,18 +126,34 @@ impl Money {
         let exponent = currency.exponent as usize;
         if fraction.len() > exponent {
             return Err(ValueError::new(
-                format!("{trimmed:?} has more decimal places than {} allows", currency.code),
+                format!(
+                    "{trimmed:?} has more decimal places than {} allows",
+                    currency.code
+                ),
                 EXPECTED,
             ));
         }
         let scale = 10_i64.pow(currency.exponent);
-        let units: i64 = if units.is_empty() { 0 } else { units.parse().map_err(|_| invalid())? };
-        let fraction_minor: i64 = if fraction.is_empty() { 0 } else { format!("{fraction:0<exponent$}").parse().map_err(|_| invalid())? };
+        let units: i64 = if units.is_empty() {
+            0
+        } else {
+            units.parse().map_err(|_| invalid())?
+        };
+        let fraction_minor: i64 = if fraction.is_empty() {
+            0
+        } else {
+            format!("{fraction:0<exponent$}")
+                .parse()
+                .map_err(|_| invalid())?
+        };
         let minor = units
             .checked_mul(scale)
             .and_then(|value| value.checked_add(fraction_minor))
             .ok_or_else(invalid)?;
-        Ok(Self { minor: if negative { -minor } else { minor }, currency })
+        Ok(Self {
+            minor: if negative { -minor } else { minor },
+            currency,
+        })
     }
 
     /// The amount as a decimal string without grouping, e.g. `1500.50`.
@@ -114,7 +165,12 @@ impl Money {
         let scale = 10_i64.pow(exponent).unsigned_abs();
         let sign = if self.minor < 0 { "-" } else { "" };
         let absolute = self.minor.unsigned_abs();
-        format!("{sign}{}.{:0width$}", absolute / scale, absolute % scale, width = exponent as usize)
+        format!(
+            "{sign}{}.{:0width$}",
+            absolute / scale,
+            absolute % scale,
+            width = exponent as usize
+        )
     }
 }
 
@@ -129,8 +185,14 @@ impl fmt::Display for Money {
 /// followed by exactly three digits groups thousands (`1,500`); spaces,
 /// no-break spaces and apostrophes always group.
 fn split_decimal(number: &str) -> Option<(String, String)> {
-    let cleaned: String = number.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'' | '’')).collect();
-    if !cleaned.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    let cleaned: String = number
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'' | '’'))
+        .collect();
+    if !cleaned
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return None;
     }
     let last_dot = cleaned.rfind('.');
@@ -138,7 +200,11 @@ fn split_decimal(number: &str) -> Option<(String, String)> {
     let decimal_at = match (last_dot, last_comma) {
         (Some(dot), Some(comma)) => Some(dot.max(comma)),
         (Some(dot), None) if cleaned.matches('.').count() == 1 => Some(dot),
-        (None, Some(comma)) if cleaned.matches(',').count() == 1 && cleaned.len() - comma - 1 != 3 => Some(comma),
+        (None, Some(comma))
+            if cleaned.matches(',').count() == 1 && cleaned.len() - comma - 1 != 3 =>
+        {
+            Some(comma)
+        }
         _ => None,
     };
     let (integer, fraction) = match decimal_at {
@@ -149,7 +215,10 @@ fn split_decimal(number: &str) -> Option<(String, String)> {
     if fraction.contains(['.', ',']) || mixed_marks {
         return None;
     }
-    Some((integer.chars().filter(char::is_ascii_digit).collect(), fraction.to_string()))
+    Some((
+        integer.chars().filter(char::is_ascii_digit).collect(),
+        fraction.to_string(),
+    ))
 }
 
 #[cfg(test)]
@@ -157,8 +226,13 @@ mod tests {
     use super::*;
 
     fn check(input: &str, minor: i64, code: &str) {
-        let money = Money::parse(input, Currency::RUB).unwrap_or_else(|error| panic!("{input:?}: {error}"));
-        assert_eq!((money.minor, money.currency.code()), (minor, code), "input {input:?}");
+        let money =
+            Money::parse(input, Currency::RUB).unwrap_or_else(|error| panic!("{input:?}: {error}"));
+        assert_eq!(
+            (money.minor, money.currency.code()),
+            (minor, code),
+            "input {input:?}"
+        );
     }
 
     #[test]
@@ -178,14 +252,22 @@ mod tests {
     #[test]
     fn nonsense_and_too_precise_amounts_are_rejected() {
         for input in ["", "abc", "12 бананов", "1.234", "1.2.3,4,5"] {
-            assert!(Money::parse(input, Currency::RUB).is_err(), "{input:?} should be rejected");
+            assert!(
+                Money::parse(input, Currency::RUB).is_err(),
+                "{input:?} should be rejected"
+            );
         }
     }
 
     #[test]
     fn decimal_string_round_trips() {
         for input in ["1500.50", "0.05", "-3.10"] {
-            assert_eq!(Money::parse(input, Currency::RUB).unwrap().to_decimal_string(), input);
+            assert_eq!(
+                Money::parse(input, Currency::RUB)
+                    .unwrap()
+                    .to_decimal_string(),
+                input
+            );
         }
     }
 }

@@ -21,14 +21,21 @@ impl Phone {
         let trimmed = text.trim();
         let digits = trimmed.chars().filter(char::is_ascii_digit).count();
         if digits < 5 {
-            return Err(ValueError::new(format!("{trimmed:?} has too few digits for a phone number"), EXPECTED));
+            return Err(ValueError::new(
+                format!("{trimmed:?} has too few digits for a phone number"),
+                EXPECTED,
+            ));
         }
         let region: Option<country::Id> = default_region.parse().ok();
         match phonenumber::parse(region, trimmed) {
-            Ok(number) if phonenumber::is_valid(&number) => Ok(Self(number.format().mode(Mode::E164).to_string())),
+            Ok(number) if phonenumber::is_valid(&number) => {
+                Ok(Self(number.format().mode(Mode::E164).to_string()))
+            }
             _ => russian_plan(trimmed, default_region)
                 .map(Self)
-                .ok_or_else(|| ValueError::new(format!("{trimmed:?} is not a valid phone number"), EXPECTED)),
+                .ok_or_else(|| {
+                    ValueError::new(format!("{trimmed:?} is not a valid phone number"), EXPECTED)
+                }),
         }
     }
 
@@ -42,7 +49,13 @@ impl Phone {
     pub fn to_display(&self) -> String {
         let digits = &self.0[1..];
         if digits.len() == 11 && digits.starts_with('7') {
-            format!("+7-{}-{}-{}-{}", &digits[1..4], &digits[4..7], &digits[7..9], &digits[9..11])
+            format!(
+                "+7-{}-{}-{}-{}",
+                &digits[1..4],
+                &digits[4..7],
+                &digits[7..9],
+                &digits[9..11]
+            )
         } else {
             self.0.clone()
         }
@@ -61,7 +74,8 @@ fn russian_plan(text: &str, default_region: &str) -> Option<String> {
         10 if !explicit_plus && default_region.eq_ignore_ascii_case("RU") => &digits[..],
         _ => return None,
     };
-    matches!(national.as_bytes().first(), Some(b'3' | b'4' | b'8' | b'9')).then(|| format!("+7{national}"))
+    matches!(national.as_bytes().first(), Some(b'3' | b'4' | b'8' | b'9'))
+        .then(|| format!("+7{national}"))
 }
 
 impl fmt::Display for Phone {
@@ -107,7 +121,10 @@ mod tests {
     fn garbage_is_rejected_with_what_was_expected() {
         for input in ["", "12-34", "not a phone", "+7 916 12"] {
             let error = Phone::parse(input, "RU").expect_err(input);
-            assert!(error.to_string().contains("expected a phone number"), "{input:?}: {error}");
+            assert!(
+                error.to_string().contains("expected a phone number"),
+                "{input:?}: {error}"
+            );
         }
     }
 

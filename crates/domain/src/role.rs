@@ -21,7 +21,13 @@ pub enum Role {
 
 impl Role {
     /// Every role, in the order the UI lists them.
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Manager, Role::Analyst, Role::Bot, Role::Integration];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Manager,
+        Role::Analyst,
+        Role::Bot,
+        Role::Integration,
+    ];
 
     /// The stable lower-case name used in the CLI, the API and the store.
     pub fn as_str(self) -> &'static str {
@@ -40,7 +46,12 @@ impl Role {
         Role::ALL
             .into_iter()
             .find(|role| role.as_str() == lower)
-            .ok_or_else(|| ValueError::new(format!("{text:?} is not a role"), "one of admin, manager, analyst, bot, integration"))
+            .ok_or_else(|| {
+                ValueError::new(
+                    format!("{text:?} is not a role"),
+                    "one of admin, manager, analyst, bot, integration",
+                )
+            })
     }
 }
 

@@ -143,36 +143,100 @@ pub struct FieldDef {
 impl FieldDef {
     /// Whether the field's text goes into the record's search text.
     pub fn is_searchable(&self) -> bool {
-        matches!(self.ty, FieldType::Text | FieldType::Phones | FieldType::Emails | FieldType::Inn)
+        matches!(
+            self.ty,
+            FieldType::Text | FieldType::Phones | FieldType::Emails | FieldType::Inn
+        )
     }
 
     /// Whether lists may filter and sort on it.
     pub fn is_filterable(&self) -> bool {
-        !matches!(self.ty, FieldType::Phones | FieldType::Emails | FieldType::LongText | FieldType::Attributes | FieldType::OrderLines)
+        !matches!(
+            self.ty,
+            FieldType::Phones
+                | FieldType::Emails
+                | FieldType::LongText
+                | FieldType::Attributes
+                | FieldType::OrderLines
+        )
     }
 }
 
-const fn field(name: &'static str, ty: FieldType, label_ru: &'static str, label_en: &'static str) -> FieldDef {
-    FieldDef { name, ty, required: false, pii: None, label_ru, label_en }
+const fn field(
+    name: &'static str,
+    ty: FieldType,
+    label_ru: &'static str,
+    label_en: &'static str,
+) -> FieldDef {
+    FieldDef {
+        name,
+        ty,
+        required: false,
+        pii: None,
+        label_ru,
+        label_en,
+    }
 }
 
 const fn required(def: FieldDef) -> FieldDef {
-    FieldDef { required: true, ..def }
+    FieldDef {
+        required: true,
+        ..def
+    }
 }
 
 const fn pii(category: PiiCategory, def: FieldDef) -> FieldDef {
-    FieldDef { pii: Some(category), ..def }
+    FieldDef {
+        pii: Some(category),
+        ..def
+    }
 }
 
 const fn option(value: &'static str, aliases: &'static [&'static str]) -> EnumOption {
     EnumOption { value, aliases }
 }
 
-const DEAL_KIND: &[EnumOption] = &[option("lead", &["лид"]), option("deal", &["сделка", "opportunity"])];
+const DEAL_KIND: &[EnumOption] = &[
+    option("lead", &["лид"]),
+    option("deal", &["сделка", "opportunity"]),
+];
 const DEAL_STATUS: &[EnumOption] = &[
-    option("open", &["в работе", "открыта", "active", "in progress", "new", "новая"]),
-    option("won", &["успешно", "успешно реализовано", "выиграна", "closed won", "closedwon", "сделка успешна", "success"]),
-    option("lost", &["провалена", "закрыто и не реализовано", "проиграна", "closed lost", "closedlost", "отказ", "fail", "junk"]),
+    option(
+        "open",
+        &[
+            "в работе",
+            "открыта",
+            "active",
+            "in progress",
+            "new",
+            "новая",
+        ],
+    ),
+    option(
+        "won",
+        &[
+            "успешно",
+            "успешно реализовано",
+            "выиграна",
+            "closed won",
+            "closedwon",
+            "сделка успешна",
+            "success",
+        ],
+    ),
+    option(
+        "lost",
+        &[
+            "провалена",
+            "закрыто и не реализовано",
+            "проиграна",
+            "closed lost",
+            "closedlost",
+            "отказ",
+            "fail",
+            "junk",
+        ],
+    ),
 ];
 const ACTIVITY_KIND: &[EnumOption] = &[
     option("call", &["звонок", "phone call"]),
@@ -182,7 +246,10 @@ const ACTIVITY_KIND: &[EnumOption] = &[
     option("note", &["заметка", "комментарий", "comment"]),
     option("task", &["задача", "todo"]),
 ];
-const DIRECTION: &[EnumOption] = &[option("inbound", &["входящий", "входящее", "in", "incoming"]), option("outbound", &["исходящий", "исходящее", "out", "outgoing"])];
+const DIRECTION: &[EnumOption] = &[
+    option("inbound", &["входящий", "входящее", "in", "incoming"]),
+    option("outbound", &["исходящий", "исходящее", "out", "outgoing"]),
+];
 const ORDER_STATUS: &[EnumOption] = &[
     option("new", &["новый", "создан"]),
     option("paid", &["оплачен"]),
@@ -213,23 +280,52 @@ use PiiCategory as P;
 const CONTACT: &[FieldDef] = &[
     pii(P::Name, field("last_name", T::Text, "Фамилия", "Last name")),
     pii(P::Name, field("first_name", T::Text, "Имя", "First name")),
-    pii(P::Name, field("middle_name", T::Text, "Отчество", "Middle name")),
+    pii(
+        P::Name,
+        field("middle_name", T::Text, "Отчество", "Middle name"),
+    ),
     pii(P::Phone, field("phones", T::Phones, "Телефоны", "Phones")),
     pii(P::Email, field("emails", T::Emails, "E-mail", "E-mails")),
     pii(P::Location, field("city", T::Text, "Город", "City")),
     pii(P::Location, field("region", T::Text, "Регион", "Region")),
-    pii(P::BirthDate, field("birth_date", T::Date, "Дата рождения", "Birth date")),
-    field("company_id", T::Ref(EntityKind::Company), "Компания", "Company"),
+    pii(
+        P::BirthDate,
+        field("birth_date", T::Date, "Дата рождения", "Birth date"),
+    ),
+    field(
+        "company_id",
+        T::Ref(EntityKind::Company),
+        "Компания",
+        "Company",
+    ),
     field("position", T::Text, "Должность", "Position"),
     field("source", T::Text, "Источник", "Source"),
-    field("consent_processing", T::Bool, "Согласие на обработку ПДн", "Consent to processing"),
-    field("consent_marketing", T::Bool, "Согласие на рассылки", "Consent to marketing"),
-    pii(P::FreeText, field("comment", T::LongText, "Комментарий", "Comment")),
+    field(
+        "consent_processing",
+        T::Bool,
+        "Согласие на обработку ПДн",
+        "Consent to processing",
+    ),
+    field(
+        "consent_marketing",
+        T::Bool,
+        "Согласие на рассылки",
+        "Consent to marketing",
+    ),
+    pii(
+        P::FreeText,
+        field("comment", T::LongText, "Комментарий", "Comment"),
+    ),
 ];
 
 const COMPANY: &[FieldDef] = &[
     required(field("name", T::Text, "Название", "Name")),
-    field("legal_form", T::Text, "Организационно-правовая форма", "Legal form"),
+    field(
+        "legal_form",
+        T::Text,
+        "Организационно-правовая форма",
+        "Legal form",
+    ),
     field("inn", T::Inn, "ИНН", "INN"),
     field("ogrn", T::Ogrn, "ОГРН", "OGRN"),
     field("industry", T::Text, "Отрасль", "Industry"),
@@ -244,7 +340,12 @@ const PIPELINE: &[FieldDef] = &[required(field("name", T::Text, "Названи�
 
 const STAGE: &[FieldDef] = &[
     required(field("name", T::Text, "Название", "Name")),
-    field("pipeline_id", T::Ref(EntityKind::Pipeline), "Воронка", "Pipeline"),
+    field(
+        "pipeline_id",
+        T::Ref(EntityKind::Pipeline),
+        "Воронка",
+        "Pipeline",
+    ),
     field("position", T::Int, "Порядок", "Position"),
     field("outcome", T::Enum(STAGE_OUTCOME), "Итог", "Outcome"),
 ];
@@ -256,14 +357,27 @@ const DEAL: &[FieldDef] = &[
     field("stage", T::Text, "Стадия", "Stage"),
     field("status", T::Enum(DEAL_STATUS), "Статус", "Status"),
     field("amount", T::Money, "Сумма", "Amount"),
-    field("contact_id", T::Ref(EntityKind::Contact), "Контакт", "Contact"),
-    field("company_id", T::Ref(EntityKind::Company), "Компания", "Company"),
+    field(
+        "contact_id",
+        T::Ref(EntityKind::Contact),
+        "Контакт",
+        "Contact",
+    ),
+    field(
+        "company_id",
+        T::Ref(EntityKind::Company),
+        "Компания",
+        "Company",
+    ),
     field("source", T::Text, "Источник", "Source"),
     field("channel", T::Text, "Канал", "Channel"),
     field("opened_at", T::Timestamp, "Дата создания", "Opened at"),
     field("closed_at", T::Timestamp, "Дата закрытия", "Closed at"),
     field("lost_reason", T::Text, "Причина отказа", "Lost reason"),
-    pii(P::FreeText, field("comment", T::LongText, "Комментарий", "Comment")),
+    pii(
+        P::FreeText,
+        field("comment", T::LongText, "Комментарий", "Comment"),
+    ),
 ];
 
 const ACTIVITY: &[FieldDef] = &[
@@ -272,7 +386,12 @@ const ACTIVITY: &[FieldDef] = &[
     field("channel", T::Text, "Канал", "Channel"),
     pii(P::FreeText, field("text", T::LongText, "Текст", "Text")),
     field("author", T::Text, "Автор", "Author"),
-    field("contact_id", T::Ref(EntityKind::Contact), "Контакт", "Contact"),
+    field(
+        "contact_id",
+        T::Ref(EntityKind::Contact),
+        "Контакт",
+        "Contact",
+    ),
     field("deal_id", T::Ref(EntityKind::Deal), "Сделка", "Deal"),
     field("occurred_at", T::Timestamp, "Когда", "Occurred at"),
     field("due_at", T::Timestamp, "Срок", "Due at"),
@@ -291,7 +410,12 @@ const PRODUCT: &[FieldDef] = &[
 
 const ORDER: &[FieldDef] = &[
     field("number", T::Text, "Номер", "Number"),
-    field("contact_id", T::Ref(EntityKind::Contact), "Покупатель", "Customer"),
+    field(
+        "contact_id",
+        T::Ref(EntityKind::Contact),
+        "Покупатель",
+        "Customer",
+    ),
     field("deal_id", T::Ref(EntityKind::Deal), "Сделка", "Deal"),
     field("status", T::Enum(ORDER_STATUS), "Статус", "Status"),
     field("total", T::Money, "Сумма", "Total"),
@@ -301,8 +425,18 @@ const ORDER: &[FieldDef] = &[
 
 const EVENT: &[FieldDef] = &[
     required(field("kind", T::Enum(EVENT_KIND), "Тип", "Kind")),
-    field("contact_id", T::Ref(EntityKind::Contact), "Контакт", "Contact"),
-    field("product_id", T::Ref(EntityKind::Product), "Товар", "Product"),
+    field(
+        "contact_id",
+        T::Ref(EntityKind::Contact),
+        "Контакт",
+        "Contact",
+    ),
+    field(
+        "product_id",
+        T::Ref(EntityKind::Product),
+        "Товар",
+        "Product",
+    ),
     required(field("occurred_at", T::Timestamp, "Когда", "Occurred at")),
     field("url", T::Text, "Адрес страницы", "URL"),
     field("campaign", T::Text, "Кампания", "Campaign"),
@@ -310,7 +444,10 @@ const EVENT: &[FieldDef] = &[
 
 const USER: &[FieldDef] = &[
     required(field("login", T::Text, "Логин", "Login")),
-    pii(P::Name, field("display_name", T::Text, "Имя", "Display name")),
+    pii(
+        P::Name,
+        field("display_name", T::Text, "Имя", "Display name"),
+    ),
     pii(P::Email, field("emails", T::Emails, "E-mail", "E-mails")),
     required(field("role", T::Enum(USER_ROLE), "Роль", "Role")),
     field("active", T::Bool, "Активен", "Active"),
@@ -383,7 +520,10 @@ impl EntityKind {
     /// Whether records of this kind belong to an owner who alone (with
     /// admins) may see them when they act as a manager.
     pub fn is_owned(self) -> bool {
-        matches!(self, EntityKind::Contact | EntityKind::Deal)
+        matches!(
+            self,
+            EntityKind::Contact | EntityKind::Deal | EntityKind::Activity
+        )
     }
 }
 
@@ -405,7 +545,11 @@ mod tests {
             let mut names: Vec<_> = kind.fields().iter().map(|def| def.name).collect();
             names.sort_unstable();
             names.dedup();
-            assert_eq!(names.len(), kind.fields().len(), "{kind} has a duplicate field");
+            assert_eq!(
+                names.len(),
+                kind.fields().len(),
+                "{kind} has a duplicate field"
+            );
         }
     }
 
@@ -414,11 +558,19 @@ mod tests {
         for kind in ALL_KINDS {
             for def in kind.fields() {
                 if let FieldType::Enum(options) = def.ty {
-                    let mut spellings: Vec<&str> = options.iter().flat_map(|o| std::iter::once(o.value).chain(o.aliases.iter().copied())).collect();
+                    let mut spellings: Vec<&str> = options
+                        .iter()
+                        .flat_map(|o| std::iter::once(o.value).chain(o.aliases.iter().copied()))
+                        .collect();
                     let total = spellings.len();
                     spellings.sort_unstable();
                     spellings.dedup();
-                    assert_eq!(spellings.len(), total, "{kind}.{} has a spelling twice", def.name);
+                    assert_eq!(
+                        spellings.len(),
+                        total,
+                        "{kind}.{} has a spelling twice",
+                        def.name
+                    );
                 }
             }
         }

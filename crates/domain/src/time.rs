@@ -4,7 +4,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 use crate::ValueError;
 
-const EXPECTED_TIMESTAMP: &str = "a date and time such as 2024-03-15 14:30, 15.03.2024 14:30:00 or 2024-03-15T11:30:00Z";
+const EXPECTED_TIMESTAMP: &str =
+    "a date and time such as 2024-03-15 14:30, 15.03.2024 14:30:00 or 2024-03-15T11:30:00Z";
 const EXPECTED_DATE: &str = "a date such as 2024-03-15 or 15.03.2024";
 
 const DATETIME_FORMATS: &[&str] = &[
@@ -21,14 +22,21 @@ const DATETIME_FORMATS: &[&str] = &[
     "%m/%d/%Y %H:%M:%S",
 ];
 
-const DATE_FORMATS: &[&str] = &["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y"];
+const DATE_FORMATS: &[&str] = &[
+    "%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y",
+];
 
 /// Parses a point in time. Text with an offset (`Z`, `+03:00`) keeps it; text
 /// without one is local time at `local_offset`; 10- and 13-digit numbers are
 /// Unix seconds and milliseconds (HubSpot's form). A bare date is midnight.
 pub fn parse_timestamp(text: &str, local_offset: FixedOffset) -> Result<DateTime<Utc>, ValueError> {
     let trimmed = text.trim();
-    let invalid = || ValueError::new(format!("{trimmed:?} is not a date and time"), EXPECTED_TIMESTAMP);
+    let invalid = || {
+        ValueError::new(
+            format!("{trimmed:?} is not a date and time"),
+            EXPECTED_TIMESTAMP,
+        )
+    };
     if let Ok(parsed) = DateTime::parse_from_rfc3339(trimmed) {
         return Ok(parsed.with_timezone(&Utc));
     }
@@ -37,7 +45,11 @@ pub fn parse_timestamp(text: &str, local_offset: FixedOffset) -> Result<DateTime
     }
     if trimmed.chars().all(|c| c.is_ascii_digit()) && matches!(trimmed.len(), 10 | 13) {
         let number: i64 = trimmed.parse().map_err(|_| invalid())?;
-        let millis = if trimmed.len() == 10 { number * 1000 } else { number };
+        let millis = if trimmed.len() == 10 {
+            number * 1000
+        } else {
+            number
+        };
         return DateTime::from_timestamp_millis(millis).ok_or_else(invalid);
     }
     let naive = DATETIME_FORMATS
@@ -57,12 +69,17 @@ pub fn parse_timestamp(text: &str, local_offset: FixedOffset) -> Result<DateTime
 pub fn parse_date(text: &str) -> Result<NaiveDate, ValueError> {
     let trimmed = text.trim();
     let date_part = trimmed.split([' ', 'T']).next().unwrap_or(trimmed);
-    parse_naive_date(date_part).ok_or_else(|| ValueError::new(format!("{trimmed:?} is not a date"), EXPECTED_DATE))
+    parse_naive_date(date_part)
+        .ok_or_else(|| ValueError::new(format!("{trimmed:?} is not a date"), EXPECTED_DATE))
 }
 
 fn parse_naive_date(text: &str) -> Option<NaiveDate> {
     // A slash date whose first part exceeds 12 can only be day-first.
-    let day_first = text.split('/').next().and_then(|first| first.parse::<u32>().ok()).is_some_and(|first| first > 12);
+    let day_first = text
+        .split('/')
+        .next()
+        .and_then(|first| first.parse::<u32>().ok())
+        .is_some_and(|first| first > 12);
     DATE_FORMATS
         .iter()
         .filter(|format| !(day_first && **format == "%m/%d/%Y"))
@@ -79,7 +96,8 @@ mod tests {
     }
 
     fn check(input: &str, expected_utc: &str) {
-        let parsed = parse_timestamp(input, moscow()).unwrap_or_else(|error| panic!("{input:?}: {error}"));
+        let parsed =
+            parse_timestamp(input, moscow()).unwrap_or_else(|error| panic!("{input:?}: {error}"));
         assert_eq!(parsed.to_rfc3339(), expected_utc, "input {input:?}");
     }
 
@@ -101,15 +119,35 @@ mod tests {
 
     #[test]
     fn dates_in_russian_iso_and_us_order() {
-        for (input, expected) in [("2024-03-15", "2024-03-15"), ("15.03.2024", "2024-03-15"), ("03/15/2024", "2024-03-15"), ("15/03/2024", "2024-03-15"), ("1990-01-02 00:00:00", "1990-01-02")] {
-            assert_eq!(parse_date(input).unwrap().to_string(), expected, "input {input:?}");
+        for (input, expected) in [
+            ("2024-03-15", "2024-03-15"),
+            ("15.03.2024", "2024-03-15"),
+            ("03/15/2024", "2024-03-15"),
+            ("15/03/2024", "2024-03-15"),
+            ("1990-01-02 00:00:00", "1990-01-02"),
+        ] {
+            assert_eq!(
+                parse_date(input).unwrap().to_string(),
+                expected,
+                "input {input:?}"
+            );
         }
     }
 
     #[test]
     fn impossible_dates_are_rejected() {
-        for input in ["", "завтра", "31.02.2024", "2024-13-01", "15.03.0024", "перезвонить"] {
-            assert!(parse_timestamp(input, moscow()).is_err(), "{input:?} should be rejected");
+        for input in [
+            "",
+            "завтра",
+            "31.02.2024",
+            "2024-13-01",
+            "15.03.0024",
+            "перезвонить",
+        ] {
+            assert!(
+                parse_timestamp(input, moscow()).is_err(),
+                "{input:?} should be rejected"
+            );
         }
     }
 }

@@ -71,7 +71,9 @@ pub fn detect_encoding(sample: &[u8]) -> Encoding {
     }
     [Encoding::Windows1251, Encoding::Koi8R, Encoding::Ibm866]
         .into_iter()
-        .max_by_key(|encoding| russian_score(&encoding.codec().decode_without_bom_handling(sample).0))
+        .max_by_key(|encoding| {
+            russian_score(&encoding.codec().decode_without_bom_handling(sample).0)
+        })
         .unwrap_or(Encoding::Windows1251)
 }
 
@@ -97,15 +99,27 @@ fn russian_score(text: &str) -> i64 {
 /// Guesses the delimiter of a CSV text from its first lines: the candidate
 /// that splits the most lines into the same number (more than one) of fields.
 pub fn detect_delimiter(sample: &str) -> u8 {
-    let lines: Vec<&str> = sample.lines().filter(|line| !line.trim().is_empty()).take(30).collect();
+    let lines: Vec<&str> = sample
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .take(30)
+        .collect();
     let mut best = (b',', 0_usize, 0_usize);
     for delimiter in [b';', b',', b'\t', b'|'] {
-        let counts: Vec<usize> = lines.iter().map(|line| count_fields(line, delimiter)).collect();
-        let Some(&header_count) = counts.first() else { continue };
+        let counts: Vec<usize> = lines
+            .iter()
+            .map(|line| count_fields(line, delimiter))
+            .collect();
+        let Some(&header_count) = counts.first() else {
+            continue;
+        };
         if header_count < 2 {
             continue;
         }
-        let consistent = counts.iter().filter(|count| **count == header_count).count();
+        let consistent = counts
+            .iter()
+            .filter(|count| **count == header_count)
+            .count();
         if (consistent, header_count) > (best.1, best.2) {
             best = (delimiter, consistent, header_count);
         }
@@ -147,6 +161,9 @@ mod tests {
         assert_eq!(detect_delimiter("a;b;c\n1;2,5;3\n"), b';');
         assert_eq!(detect_delimiter("a,b,c\n1,\"x;y\",3\n"), b',');
         assert_eq!(detect_delimiter("a\tb\n1\t2\n"), b'\t');
-        assert_eq!(detect_delimiter("\"Имя; полное\",Телефон\n\"Иванов; Иван\",8916\n"), b',');
+        assert_eq!(
+            detect_delimiter("\"Имя; полное\",Телефон\n\"Иванов; Иван\",8916\n"),
+            b','
+        );
     }
 }

@@ -64,6 +64,10 @@ pub struct RowIssue {
 
 impl std::fmt::Display for RowIssue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "row {}, column {:?}: {}", self.row, self.column, self.reason)
+        write!(
+            f,
+            "row {}, column {:?}: {}",
+            self.row, self.column, self.reason
+        )
     }
 }

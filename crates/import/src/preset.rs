@@ -83,13 +83,19 @@ const BUILTIN: &[&str] = &[
 impl Preset {
     /// Parses a preset from TOML; `origin` names it in errors.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self, ImportError> {
-        let invalid = |reason: String| ImportError::Preset { name: origin.to_string(), reason };
+        let invalid = |reason: String| ImportError::Preset {
+            name: origin.to_string(),
+            reason,
+        };
         let file: PresetFile = toml::from_str(text).map_err(|error| invalid(error.to_string()))?;
         let entity = EntityKind::parse(&file.entity).map_err(|error| invalid(error.to_string()))?;
         for target in file.fields.keys() {
             let field = target.trim_end_matches('?');
             let known = match field.split_once('.') {
-                Some((money, "currency")) => matches!(entity.field(money).map(|def| def.ty), Some(FieldType::Money)),
+                Some((money, "currency")) => matches!(
+                    entity.field(money).map(|def| def.ty),
+                    Some(FieldType::Money)
+                ),
                 Some(_) => false,
                 None => field == "full_name" || entity.field(field).is_some(),
             };
@@ -99,7 +105,9 @@ impl Preset {
         }
         for field in file.constant.keys() {
             if entity.field(field).is_none() {
-                return Err(invalid(format!("constant: {entity} has no field `{field}`")));
+                return Err(invalid(format!(
+                    "constant: {entity} has no field `{field}`"
+                )));
             }
         }
         Ok(Self {
@@ -129,13 +137,20 @@ impl Preset {
         }
         Err(ImportError::UnknownPreset {
             name: name.to_string(),
-            available: Self::list(None).iter().map(|summary| summary.name.as_str()).collect::<Vec<_>>().join(", "),
+            available: Self::list(None)
+                .iter()
+                .map(|summary| summary.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         })
     }
 
     /// A preset by name: `<dir>/<name>.toml` when it exists, else a built-in one.
     pub fn load(name: &str, dir: Option<&Path>) -> Result<Self, ImportError> {
-        if let Some(path) = dir.map(|dir| dir.join(format!("{name}.toml"))).filter(|path| path.exists()) {
+        if let Some(path) = dir
+            .map(|dir| dir.join(format!("{name}.toml")))
+            .filter(|path| path.exists())
+        {
             return Self::from_file(&path);
         }
         Self::builtin(name)
@@ -143,7 +158,10 @@ impl Preset {
 
     /// A preset from a TOML file (a user's mapping file).
     pub fn from_file(path: &Path) -> Result<Self, ImportError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ImportError::Io { file: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ImportError::Io {
+            file: path.to_path_buf(),
+            source,
+        })?;
         Self::from_toml(&text, &path.display().to_string())
     }
 
@@ -151,15 +169,27 @@ impl Preset {
     pub fn list(dir: Option<&Path>) -> Vec<PresetSummary> {
         let mut presets: Vec<Preset> = Vec::new();
         if let Some(entries) = dir.and_then(|dir| std::fs::read_dir(dir).ok()) {
-            presets.extend(entries.flatten().filter_map(|entry| Self::from_file(&entry.path()).ok()));
+            presets.extend(
+                entries
+                    .flatten()
+                    .filter_map(|entry| Self::from_file(&entry.path()).ok()),
+            );
         }
-        presets.extend(BUILTIN.iter().filter_map(|text| Self::from_toml(text, "built-in").ok()));
+        presets.extend(
+            BUILTIN
+                .iter()
+                .filter_map(|text| Self::from_toml(text, "built-in").ok()),
+        );
         presets.extend(ALL_KINDS.into_iter().map(Self::generic));
         let mut seen = std::collections::HashSet::new();
         presets
             .into_iter()
             .filter(|preset| seen.insert(preset.name.clone()))
-            .map(|preset| PresetSummary { name: preset.name, title: preset.title, entity: preset.entity })
+            .map(|preset| PresetSummary {
+                name: preset.name,
+                title: preset.title,
+                entity: preset.entity,
+            })
             .collect()
     }
 
@@ -168,14 +198,31 @@ impl Preset {
     pub fn generic(kind: EntityKind) -> Self {
         let mut fields = BTreeMap::new();
         for def in kind.fields() {
-            fields.insert(def.name.to_string(), vec![def.name.to_string(), def.label_ru.to_string(), def.label_en.to_string()]);
+            fields.insert(
+                def.name.to_string(),
+                vec![
+                    def.name.to_string(),
+                    def.label_ru.to_string(),
+                    def.label_en.to_string(),
+                ],
+            );
             if def.ty == FieldType::Money {
-                fields.insert(format!("{}.currency", def.name), vec![format!("{}_currency", def.name), "currency".into(), "Валюта".into()]);
+                fields.insert(
+                    format!("{}.currency", def.name),
+                    vec![
+                        format!("{}_currency", def.name),
+                        "currency".into(),
+                        "Валюта".into(),
+                    ],
+                );
             }
         }
         Self {
             name: format!("generic-{}", kind.collection()),
-            title: format!("Generic: {} (columns named like the fields)", kind.collection()),
+            title: format!(
+                "Generic: {} (columns named like the fields)",
+                kind.collection()
+            ),
             system: "file".into(),
             entity: kind,
             external_id: vec!["external_id".into(), "id".into(), "ID".into()],
@@ -200,14 +247,25 @@ mod tests {
         let presets = Preset::list(None);
         assert!(presets.len() >= 12 + ALL_KINDS.len());
         for summary in presets {
-            Preset::builtin(&summary.name).unwrap_or_else(|error| panic!("{}: {error}", summary.name));
+            Preset::builtin(&summary.name)
+                .unwrap_or_else(|error| panic!("{}: {error}", summary.name));
         }
     }
 
     #[test]
     fn a_preset_with_an_unknown_field_is_rejected_with_its_name() {
-        let error = Preset::from_toml("name='x'\nsystem='s'\nentity='contact'\n[fields]\nshoe_size=['Размер']\n", "mine.toml").unwrap_err();
-        assert!(error.to_string().contains("mine.toml") && error.to_string().contains("shoe_size"), "{error}");
-        assert!(matches!(Preset::builtin("nope"), Err(ImportError::UnknownPreset { .. })));
+        let error = Preset::from_toml(
+            "name='x'\nsystem='s'\nentity='contact'\n[fields]\nshoe_size=['Размер']\n",
+            "mine.toml",
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("mine.toml") && error.to_string().contains("shoe_size"),
+            "{error}"
+        );
+        assert!(matches!(
+            Preset::builtin("nope"),
+            Err(ImportError::UnknownPreset { .. })
+        ));
     }
 }

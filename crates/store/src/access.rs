@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use domain::{Id, Role};
 use sqlx::Row;
 
-use sqlx::AssertSqlSafe;
 use crate::backend::{on_pool, on_tx};
 use crate::{Error, Result, Store, Tx};
+use sqlx::AssertSqlSafe;
 
 /// A stored API key: its public prefix and the argon2 hash of the whole key.
 #[derive(Debug, Clone)]
@@ -42,12 +42,24 @@ pub struct SessionRow {
 
 const KEY_COLUMNS: &str = "id, prefix, hash, role, name, user_id, created_at, revoked_at";
 
-fn key_from_row(id: String, prefix: String, hash: String, role: String, name: String, user_id: Option<String>, created_at: DateTime<Utc>, revoked_at: Option<DateTime<Utc>>) -> Result<ApiKeyRow> {
+fn key_from_row(
+    id: String,
+    prefix: String,
+    hash: String,
+    role: String,
+    name: String,
+    user_id: Option<String>,
+    created_at: DateTime<Utc>,
+    revoked_at: Option<DateTime<Utc>>,
+) -> Result<ApiKeyRow> {
     let corrupt = |what: String| Error::BadQuery(format!("stored api key {prefix}: {what}"));
     Ok(ApiKeyRow {
         id: Id::parse(&id).map_err(|error| corrupt(error.to_string()))?,
         role: Role::parse(&role).map_err(|error| corrupt(error.to_string()))?,
-        user_id: user_id.map(|text| Id::parse(&text)).transpose().map_err(|error| corrupt(error.to_string()))?,
+        user_id: user_id
+            .map(|text| Id::parse(&text))
+            .transpose()
+            .map_err(|error| corrupt(error.to_string()))?,
         prefix,
         hash,
         name,
@@ -58,7 +70,16 @@ fn key_from_row(id: String, prefix: String, hash: String, role: String, name: St
 
 macro_rules! key_row {
     ($row:expr) => {
-        key_from_row($row.get(0), $row.get(1), $row.get(2), $row.get(3), $row.get(4), $row.get(5), $row.get(6), $row.get(7))
+        key_from_row(
+            $row.get(0),
+            $row.get(1),
+            $row.get(2),
+            $row.get(3),
+            $row.get(4),
+            $row.get(5),
+            $row.get(6),
+            $row.get(7),
+        )
     };
 }
 
@@ -84,7 +105,11 @@ impl Store {
     }
 
     /// A live session by token hash.
-    pub async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionRow>> {
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SessionRow>> {
         let row: Option<(String, DateTime<Utc>)> = on_pool!(self, pool => sqlx::query("SELECT user_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
             .bind(token_hash)
             .bind(now)
@@ -132,7 +157,12 @@ impl Tx {
     }
 
     /// Sets or replaces a user's password hash.
-    pub async fn set_password_hash(&mut self, user_id: Id, hash: &str, at: DateTime<Utc>) -> Result<()> {
+    pub async fn set_password_hash(
+        &mut self,
+        user_id: Id,
+        hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         on_tx!(self, conn => sqlx::query("INSERT INTO credentials (user_id, password_hash, updated_at) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at")
             .bind(user_id.to_string())
             .bind(hash)

@@ -12,9 +12,9 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use sqlx::AssertSqlSafe;
 use crate::backend::{on_pool, on_tx};
 use crate::{Result, Store, Tx};
+use sqlx::AssertSqlSafe;
 
 /// An entry to append.
 #[derive(Debug, Clone)]
@@ -88,7 +88,16 @@ impl Tx {
         let seq = previous_seq + 1;
         let at = Store::now();
         let digest = payload_digest(entry.before.as_deref(), entry.after.as_deref());
-        let hash = chain_hash(&previous_hash, seq, at, &entry.actor, &entry.action, &entry.entity, entry.entity_id.as_deref(), &digest);
+        let hash = chain_hash(
+            &previous_hash,
+            seq,
+            at,
+            &entry.actor,
+            &entry.action,
+            &entry.entity,
+            entry.entity_id.as_deref(),
+            &digest,
+        );
         on_tx!(self, conn => {
             sqlx::query("INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, payload_digest, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
                 .bind(seq)
@@ -116,7 +125,11 @@ impl Tx {
 
 impl Store {
     /// The newest entries first, at most `limit`, optionally about one entity.
-    pub async fn audit_entries(&self, limit: i64, entity_id: Option<&str>) -> Result<Vec<AuditEntry>> {
+    pub async fn audit_entries(
+        &self,
+        limit: i64,
+        entity_id: Option<&str>,
+    ) -> Result<Vec<AuditEntry>> {
         let sql = match entity_id {
             Some(_) => format!("{SELECT_ENTRIES} WHERE entity_id = $2 ORDER BY seq DESC LIMIT $1"),
             None => format!("{SELECT_ENTRIES} ORDER BY seq DESC LIMIT $1"),
@@ -146,25 +159,70 @@ impl Store {
         let mut expected_seq = 1_i64;
         loop {
             let sql = format!("{SELECT_ENTRIES} WHERE seq >= $1 ORDER BY seq LIMIT 1000");
-            type Row = (i64, DateTime<Utc>, String, String, String, Option<String>, Option<String>, Option<String>, String, String, String);
+            type Row = (
+                i64,
+                DateTime<Utc>,
+                String,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                String,
+                String,
+                String,
+            );
             let rows: Vec<Row> = on_pool!(self, pool => sqlx::query(AssertSqlSafe(sql)).bind(expected_seq).fetch_all(pool).await?.iter().map(|row| (
                 row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5), row.get(6), row.get(7), row.get(8), row.get(9), row.get(10),
             )).collect());
             if rows.is_empty() {
                 break;
             }
-            for (seq, at, actor, action, entity, entity_id, before, after, digest, prev_hash, hash) in rows {
-                let broken = |reason: &str| Ok(AuditVerification::Broken { seq, reason: reason.to_string() });
+            for (
+                seq,
+                at,
+                actor,
+                action,
+                entity,
+                entity_id,
+                before,
+                after,
+                digest,
+                prev_hash,
+                hash,
+            ) in rows
+            {
+                let broken = |reason: &str| {
+                    Ok(AuditVerification::Broken {
+                        seq,
+                        reason: reason.to_string(),
+                    })
+                };
                 if seq != expected_seq {
-                    return Ok(AuditVerification::Broken { seq: expected_seq, reason: format!("entry {expected_seq} is missing") });
+                    return Ok(AuditVerification::Broken {
+                        seq: expected_seq,
+                        reason: format!("entry {expected_seq} is missing"),
+                    });
                 }
                 if prev_hash != previous_hash {
                     return broken("its link to the previous entry does not match");
                 }
-                if (before.is_some() || after.is_some()) && payload_digest(before.as_deref(), after.as_deref()) != digest {
+                if (before.is_some() || after.is_some())
+                    && payload_digest(before.as_deref(), after.as_deref()) != digest
+                {
                     return broken("its before/after payload was changed");
                 }
-                if chain_hash(&prev_hash, seq, at, &actor, &action, &entity, entity_id.as_deref(), &digest) != hash {
+                if chain_hash(
+                    &prev_hash,
+                    seq,
+                    at,
+                    &actor,
+                    &action,
+                    &entity,
+                    entity_id.as_deref(),
+                    &digest,
+                ) != hash
+                {
                     return broken("its contents do not match its hash");
                 }
                 previous_hash = hash;
@@ -177,11 +235,18 @@ impl Store {
             .map(|row| (row.get::<i64, _>(0), row.get::<String, _>(1))));
         let entries = expected_seq - 1;
         match head {
-            Some((seq, hash)) if seq != entries || hash != previous_hash => Ok(AuditVerification::Broken {
-                seq: entries + 1,
-                reason: format!("the log ends at entry {entries} but its head says {seq}: entries were removed"),
+            Some((seq, hash)) if seq != entries || hash != previous_hash => {
+                Ok(AuditVerification::Broken {
+                    seq: entries + 1,
+                    reason: format!(
+                        "the log ends at entry {entries} but its head says {seq}: entries were removed"
+                    ),
+                })
+            }
+            None if entries > 0 => Ok(AuditVerification::Broken {
+                seq: 1,
+                reason: "the chain head is missing".into(),
             }),
-            None if entries > 0 => Ok(AuditVerification::Broken { seq: 1, reason: "the chain head is missing".into() }),
             _ => Ok(AuditVerification::Intact { entries }),
         }
     }
@@ -196,9 +261,27 @@ fn payload_digest(before: Option<&str>, after: Option<&str>) -> String {
 }
 
 #[allow(clippy::too_many_arguments)] // the fields of one entry, hashed in one place
-fn chain_hash(previous: &str, seq: i64, at: DateTime<Utc>, actor: &str, action: &str, entity: &str, entity_id: Option<&str>, digest: &str) -> String {
+fn chain_hash(
+    previous: &str,
+    seq: i64,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    entity_id: Option<&str>,
+    digest: &str,
+) -> String {
     let mut hasher = Sha256::new();
-    for part in [previous, &seq.to_string(), &at.timestamp_micros().to_string(), actor, action, entity, entity_id.unwrap_or(""), digest] {
+    for part in [
+        previous,
+        &seq.to_string(),
+        &at.timestamp_micros().to_string(),
+        actor,
+        action,
+        entity,
+        entity_id.unwrap_or(""),
+        digest,
+    ] {
         hasher.update(part.as_bytes());
         hasher.update([0x1f]);
     }

@@ -11,8 +11,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::ConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Postgres, Sqlite, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -84,7 +87,9 @@ macro_rules! bind_values {
                 ColumnValue::Null(ColumnType::Text) => query.bind(None::<String>),
                 ColumnValue::Null(ColumnType::Int) => query.bind(None::<i64>),
                 ColumnValue::Null(ColumnType::Bool) => query.bind(None::<bool>),
-                ColumnValue::Null(ColumnType::Timestamp) => query.bind(None::<chrono::DateTime<chrono::Utc>>),
+                ColumnValue::Null(ColumnType::Timestamp) => {
+                    query.bind(None::<chrono::DateTime<chrono::Utc>>)
+                }
                 ColumnValue::Null(ColumnType::Date) => query.bind(None::<chrono::NaiveDate>),
                 ColumnValue::Text(text) => query.bind(text),
                 ColumnValue::Int(number) => query.bind(number),
@@ -106,17 +111,27 @@ macro_rules! read_columns {
         $columns
             .iter()
             .enumerate()
-            .map(|(index, column)| -> std::result::Result<ColumnValue, sqlx::Error> {
-                Ok(match column.ty {
-                    ColumnType::Text => row.try_get::<Option<String>, _>(index)?.map_or(ColumnValue::Null(column.ty), ColumnValue::Text),
-                    ColumnType::Int => row.try_get::<Option<i64>, _>(index)?.map_or(ColumnValue::Null(column.ty), ColumnValue::Int),
-                    ColumnType::Bool => row.try_get::<Option<bool>, _>(index)?.map_or(ColumnValue::Null(column.ty), ColumnValue::Bool),
-                    ColumnType::Timestamp => row
-                        .try_get::<Option<chrono::DateTime<chrono::Utc>>, _>(index)?
-                        .map_or(ColumnValue::Null(column.ty), ColumnValue::Timestamp),
-                    ColumnType::Date => row.try_get::<Option<chrono::NaiveDate>, _>(index)?.map_or(ColumnValue::Null(column.ty), ColumnValue::Date),
-                })
-            })
+            .map(
+                |(index, column)| -> std::result::Result<ColumnValue, sqlx::Error> {
+                    Ok(match column.ty {
+                        ColumnType::Text => row
+                            .try_get::<Option<String>, _>(index)?
+                            .map_or(ColumnValue::Null(column.ty), ColumnValue::Text),
+                        ColumnType::Int => row
+                            .try_get::<Option<i64>, _>(index)?
+                            .map_or(ColumnValue::Null(column.ty), ColumnValue::Int),
+                        ColumnType::Bool => row
+                            .try_get::<Option<bool>, _>(index)?
+                            .map_or(ColumnValue::Null(column.ty), ColumnValue::Bool),
+                        ColumnType::Timestamp => row
+                            .try_get::<Option<chrono::DateTime<chrono::Utc>>, _>(index)?
+                            .map_or(ColumnValue::Null(column.ty), ColumnValue::Timestamp),
+                        ColumnType::Date => row
+                            .try_get::<Option<chrono::NaiveDate>, _>(index)?
+                            .map_or(ColumnValue::Null(column.ty), ColumnValue::Date),
+                    })
+                },
+            )
             .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
     }};
 }
@@ -130,10 +145,16 @@ impl Store {
         let pool = if url.starts_with("sqlite:") {
             let memory = url.contains(":memory:");
             if !memory {
-                let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+                let path = url
+                    .trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:");
                 let path = path.split('?').next().unwrap_or(path);
-                if let Some(parent) = Path::new(path).parent().filter(|parent| !parent.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(|error| Error::Database(sqlx::Error::Io(error)))?;
+                if let Some(parent) = Path::new(path)
+                    .parent()
+                    .filter(|parent| !parent.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|error| Error::Database(sqlx::Error::Io(error)))?;
                 }
             }
             let options = SqliteConnectOptions::from_str(url)?
@@ -141,17 +162,38 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true);
+                .foreign_keys(true)
+                .log_statements(log::LevelFilter::Off)
+                .log_slow_statements(log::LevelFilter::Off, Duration::from_secs(1));
             // An in-memory database lives in one connection; a pool of
             // several would see several empty databases.
             let max_connections = if memory { 1 } else { 8 };
-            Pool::Sqlite(SqlitePoolOptions::new().max_connections(max_connections).connect_with(options).await?)
+            Pool::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(max_connections)
+                    .connect_with(options)
+                    .await?,
+            )
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Pool::Postgres(PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?)
+            // Statement logs would print whole SQL at WARN for every big batch; the
+            // server logs requests itself, without personal data.
+            let options = PgConnectOptions::from_str(url)?
+                .log_statements(log::LevelFilter::Off)
+                .log_slow_statements(log::LevelFilter::Off, Duration::from_secs(1));
+            Pool::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?,
+            )
         } else {
             return Err(Error::UnsupportedUrl(url.to_string()));
         };
-        Ok(Self { pool, write_lock: Arc::new(Mutex::new(())) })
+        Ok(Self {
+            pool,
+            write_lock: Arc::new(Mutex::new(())),
+        })
     }
 
     /// Applies every migration not yet applied. Safe to run at each start.
@@ -181,9 +223,15 @@ impl Store {
         match &self.pool {
             Pool::Sqlite(pool) => {
                 let guard = Arc::clone(&self.write_lock).lock_owned().await;
-                Ok(Tx { inner: TxInner::Sqlite(pool.begin().await?), _write_guard: Some(guard) })
+                Ok(Tx {
+                    inner: TxInner::Sqlite(pool.begin().await?),
+                    _write_guard: Some(guard),
+                })
             }
-            Pool::Postgres(pool) => Ok(Tx { inner: TxInner::Postgres(pool.begin().await?), _write_guard: None }),
+            Pool::Postgres(pool) => Ok(Tx {
+                inner: TxInner::Postgres(pool.begin().await?),
+                _write_guard: None,
+            }),
         }
     }
 

@@ -52,7 +52,10 @@ impl From<sqlx::Error> for Error {
         {
             return Error::Conflict {
                 entity: database_error.table().unwrap_or("record").to_string(),
-                field: database_error.constraint().unwrap_or("a unique value").to_string(),
+                field: database_error
+                    .constraint()
+                    .unwrap_or("a unique value")
+                    .to_string(),
             };
         }
         Error::Database(error)

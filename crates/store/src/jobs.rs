@@ -9,9 +9,9 @@ use chrono::{DateTime, Utc};
 use domain::Id;
 use sqlx::Row;
 
-use sqlx::AssertSqlSafe;
 use crate::backend::{Pool, on_pool};
 use crate::{Error, Result, Store};
+use sqlx::AssertSqlSafe;
 
 /// Where a job is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,7 +147,8 @@ impl Store {
     /// it has used all its attempts, in which case it is failed for good.
     pub async fn fail_job(&self, id: Id, error: &str, retry_in: Duration) -> Result<()> {
         let now = Store::now();
-        let retry_at = now + chrono::Duration::from_std(retry_in).unwrap_or(chrono::Duration::seconds(30));
+        let retry_at =
+            now + chrono::Duration::from_std(retry_in).unwrap_or(chrono::Duration::seconds(30));
         on_pool!(self, pool => sqlx::query(
             "UPDATE jobs SET last_error = $1, locked_by = NULL, locked_until = NULL, \
              status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END, \

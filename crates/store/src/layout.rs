@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{Currency, EntityKind, FieldDef, FieldType, Id, Money, ParseContext, Record, SourceRef, Value};
+use domain::{
+    Currency, EntityKind, FieldDef, FieldType, Id, Money, ParseContext, Record, SourceRef, Value,
+};
 use serde_json::Value as Json;
 
 use crate::{Error, Result};
@@ -68,7 +70,10 @@ pub const COMMON_COLUMNS: [(&str, ColumnType); 7] = [
 pub fn field_columns(def: &FieldDef) -> Vec<Column> {
     let column = |name: String, ty| Column { name, ty };
     match def.ty {
-        FieldType::Money => vec![column(format!("{}_minor", def.name), ColumnType::Int), column(format!("{}_currency", def.name), ColumnType::Text)],
+        FieldType::Money => vec![
+            column(format!("{}_minor", def.name), ColumnType::Int),
+            column(format!("{}_currency", def.name), ColumnType::Text),
+        ],
         FieldType::Int => vec![column(def.name.to_string(), ColumnType::Int)],
         FieldType::Bool => vec![column(def.name.to_string(), ColumnType::Bool)],
         FieldType::Timestamp => vec![column(def.name.to_string(), ColumnType::Timestamp)],
@@ -81,18 +86,28 @@ pub fn field_columns(def: &FieldDef) -> Vec<Column> {
 pub fn columns(kind: EntityKind) -> Vec<Column> {
     COMMON_COLUMNS
         .iter()
-        .map(|(name, ty)| Column { name: (*name).to_string(), ty: *ty })
+        .map(|(name, ty)| Column {
+            name: (*name).to_string(),
+            ty: *ty,
+        })
         .chain(kind.fields().iter().flat_map(field_columns))
         .collect()
 }
 
 /// The column values of a record, in the order of [`columns`].
 pub fn to_columns(record: &Record) -> Vec<ColumnValue> {
-    let text = |value: Option<String>| value.map_or(ColumnValue::Null(ColumnType::Text), ColumnValue::Text);
+    let text = |value: Option<String>| {
+        value.map_or(ColumnValue::Null(ColumnType::Text), ColumnValue::Text)
+    };
     let mut values = vec![
         ColumnValue::Text(record.id.to_string()),
         text(record.source.as_ref().map(|source| source.system.clone())),
-        text(record.source.as_ref().map(|source| source.external_id.clone())),
+        text(
+            record
+                .source
+                .as_ref()
+                .map(|source| source.external_id.clone()),
+        ),
         text(record.owner_id.map(|id| id.to_string())),
         ColumnValue::Timestamp(record.created_at),
         ColumnValue::Timestamp(record.updated_at),
@@ -125,7 +140,9 @@ pub fn to_column(value: &Value) -> ColumnValue {
         Value::Timestamp(at) => ColumnValue::Timestamp(*at),
         Value::Date(date) => ColumnValue::Date(*date),
         Value::Money(money) => ColumnValue::Int(money.minor),
-        Value::Phones(_) | Value::Emails(_) | Value::Json(_) => ColumnValue::Text(value.to_json().to_string()),
+        Value::Phones(_) | Value::Emails(_) | Value::Json(_) => {
+            ColumnValue::Text(value.to_json().to_string())
+        }
         Value::Ref(_) | Value::Inn(_) | Value::Ogrn(_) => match value.to_json() {
             Json::String(text) => ColumnValue::Text(text),
             other => ColumnValue::Text(other.to_string()),
@@ -139,12 +156,19 @@ pub fn to_column(value: &Value) -> ColumnValue {
 pub fn from_columns(kind: EntityKind, values: Vec<ColumnValue>) -> Result<Record> {
     let mut values = values.into_iter();
     let mut next = || values.next().unwrap_or(ColumnValue::Null(ColumnType::Text));
-    let corrupt = |column: &str, why: String| Error::Corrupt { kind, column: column.to_string(), reason: why };
+    let corrupt = |column: &str, why: String| Error::Corrupt {
+        kind,
+        column: column.to_string(),
+        reason: why,
+    };
     let id_text = as_text(next()).ok_or_else(|| corrupt("id", "missing".into()))?;
     let id = Id::parse(&id_text).map_err(|error| corrupt("id", error.to_string()))?;
     let source_system = as_text(next());
     let external_id = as_text(next());
-    let owner_id = as_text(next()).map(|text| Id::parse(&text)).transpose().map_err(|error| corrupt("owner_id", error.to_string()))?;
+    let owner_id = as_text(next())
+        .map(|text| Id::parse(&text))
+        .transpose()
+        .map_err(|error| corrupt("owner_id", error.to_string()))?;
     let created_at = as_timestamp(next()).ok_or_else(|| corrupt("created_at", "missing".into()))?;
     let updated_at = as_timestamp(next()).ok_or_else(|| corrupt("updated_at", "missing".into()))?;
     let _search = next();
@@ -157,7 +181,8 @@ pub fn from_columns(kind: EntityKind, values: Vec<ColumnValue>) -> Result<Record
                 let currency = as_text(next());
                 match (minor, currency) {
                     (ColumnValue::Int(minor), Some(code)) => {
-                        let currency = Currency::parse(&code).map_err(|error| corrupt(def.name, error.to_string()))?;
+                        let currency = Currency::parse(&code)
+                            .map_err(|error| corrupt(def.name, error.to_string()))?;
                         Some(Value::Money(Money::from_minor(minor, currency)))
                     }
                     _ => None,
@@ -171,12 +196,15 @@ pub fn from_columns(kind: EntityKind, values: Vec<ColumnValue>) -> Result<Record
                 ColumnValue::Date(date) => Some(Value::Date(date)),
                 ColumnValue::Text(text) => {
                     let raw = match def.ty {
-                        FieldType::Phones | FieldType::Emails | FieldType::Attributes | FieldType::OrderLines => {
-                            serde_json::from_str(&text).map_err(|error| corrupt(def.name, error.to_string()))?
-                        }
+                        FieldType::Phones
+                        | FieldType::Emails
+                        | FieldType::Attributes
+                        | FieldType::OrderLines => serde_json::from_str(&text)
+                            .map_err(|error| corrupt(def.name, error.to_string()))?,
                         _ => Json::String(text),
                     };
-                    domain::parse_value(def, &raw, &context).map_err(|error| corrupt(def.name, error.to_string()))?
+                    domain::parse_value(def, &raw, &context)
+                        .map_err(|error| corrupt(def.name, error.to_string()))?
                 }
             },
         };
@@ -185,10 +213,21 @@ pub fn from_columns(kind: EntityKind, values: Vec<ColumnValue>) -> Result<Record
         }
     }
     let source = match (source_system, external_id) {
-        (Some(system), Some(external_id)) => Some(SourceRef { system, external_id }),
+        (Some(system), Some(external_id)) => Some(SourceRef {
+            system,
+            external_id,
+        }),
         _ => None,
     };
-    Ok(Record { kind, id, source, owner_id, created_at, updated_at, fields })
+    Ok(Record {
+        kind,
+        id,
+        source,
+        owner_id,
+        created_at,
+        updated_at,
+        fields,
+    })
 }
 
 fn as_text(value: ColumnValue) -> Option<String> {

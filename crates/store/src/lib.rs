@@ -37,4 +37,4 @@ pub use error::{Error, Result};
 pub use jobs::{Job, JobStatus};
 pub use layout::{COMMON_COLUMNS, ColumnType, columns};
 pub use personal::{PersonalColumn, personal_data_map};
-pub use records::{Filter, FilterOp, ListQuery, Page, Sort};
+pub use records::{Filter, FilterOp, ListQuery, MAX_LIMIT as MAX_PAGE, Page, Sort};

@@ -21,18 +21,34 @@ pub struct PersonalColumn {
 pub fn personal_data_map() -> Vec<PersonalColumn> {
     let mut map = Vec::new();
     for kind in ALL_KINDS {
-        let personal: Vec<_> = kind.fields().iter().filter_map(|def| def.pii.map(|category| (def, category))).collect();
+        let personal: Vec<_> = kind
+            .fields()
+            .iter()
+            .filter_map(|def| def.pii.map(|category| (def, category)))
+            .collect();
         for (def, category) in &personal {
             for column in field_columns(def) {
-                map.push(PersonalColumn { table: kind.collection(), column: column.name, category: category.as_str() });
+                map.push(PersonalColumn {
+                    table: kind.collection(),
+                    column: column.name,
+                    category: category.as_str(),
+                });
             }
         }
         if !personal.is_empty() {
-            map.push(PersonalColumn { table: kind.collection(), column: "search".into(), category: "derived" });
+            map.push(PersonalColumn {
+                table: kind.collection(),
+                column: "search".into(),
+                category: "derived",
+            });
         }
     }
     for column in ["before_json", "after_json"] {
-        map.push(PersonalColumn { table: "audit_log", column: column.into(), category: PiiCategory::FreeText.as_str() });
+        map.push(PersonalColumn {
+            table: "audit_log",
+            column: column.into(),
+            category: PiiCategory::FreeText.as_str(),
+        });
     }
     map
 }

@@ -8,10 +8,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::{EntityKind, Id, ParseContext, Record};
 use serde_json::{Value as Json, json};
 
-use sqlx::AssertSqlSafe;
 use crate::backend::{bind_values, on_pool, on_tx, read_columns};
 use crate::layout::{self, Column, ColumnType, ColumnValue, columns, from_columns, to_columns};
 use crate::{Error, Result, Store, Tx};
+use sqlx::AssertSqlSafe;
 
 /// The largest page a list returns.
 pub const MAX_LIMIT: usize = 500;
@@ -55,14 +55,18 @@ impl Filter {
     /// `Eq` and `Ne`.
     pub fn parse(kind: EntityKind, field: &str, op: FilterOp, text: &str) -> Result<Self> {
         let bad = |why: String| Error::BadQuery(format!("filter on `{field}`: {why}"));
-        let common = layout::COMMON_COLUMNS.iter().find(|(name, _)| *name == field && *name != "search");
+        let common = layout::COMMON_COLUMNS
+            .iter()
+            .find(|(name, _)| *name == field && *name != "search");
         let (column, ty) = match (common, kind.field(field)) {
             (Some((name, ty)), _) => ((*name).to_string(), *ty),
             (None, Some(def)) if def.is_filterable() => {
                 let column = layout::field_columns(def).remove(0);
                 (column.name, column.ty)
             }
-            (None, Some(_)) => return Err(bad("this field cannot be filtered or sorted on".into())),
+            (None, Some(_)) => {
+                return Err(bad("this field cannot be filtered or sorted on".into()));
+            }
             (None, None) => return Err(bad(format!("{kind} has no such field"))),
         };
         let value = if text == "null" {
@@ -89,16 +93,25 @@ impl Sort {
             Some(name) => (true, name),
             None => (false, spec),
         };
-        let filter = Filter::parse(kind, name, FilterOp::Eq, "null").map_err(|_| Error::BadQuery(format!("cannot sort {kind} on `{name}`")))?;
+        let filter = Filter::parse(kind, name, FilterOp::Eq, "null")
+            .map_err(|_| Error::BadQuery(format!("cannot sort {kind} on `{name}`")))?;
         let ColumnValue::Null(ty) = filter.value else {
             return Err(Error::BadQuery(format!("cannot sort on `{name}`")));
         };
-        Ok(Self { column: filter.column, ty, descending })
+        Ok(Self {
+            column: filter.column,
+            ty,
+            descending,
+        })
     }
 
     /// Newest first: the default order of every list.
     pub fn newest_first() -> Self {
-        Self { column: "created_at".into(), ty: ColumnType::Timestamp, descending: true }
+        Self {
+            column: "created_at".into(),
+            ty: ColumnType::Timestamp,
+            descending: true,
+        }
     }
 }
 
@@ -119,7 +132,13 @@ pub struct ListQuery {
 
 impl Default for ListQuery {
     fn default() -> Self {
-        Self { filters: Vec::new(), search: None, sort: Sort::newest_first(), limit: 50, cursor: None }
+        Self {
+            filters: Vec::new(),
+            search: None,
+            sort: Sort::newest_first(),
+            limit: 50,
+            cursor: None,
+        }
     }
 }
 
@@ -136,7 +155,11 @@ impl Store {
     /// One record by id.
     pub async fn get(&self, kind: EntityKind, id: Id) -> Result<Option<Record>> {
         let columns = columns(kind);
-        let sql = format!("SELECT {} FROM {} WHERE id = $1", column_list(&columns), table(kind));
+        let sql = format!(
+            "SELECT {} FROM {} WHERE id = $1",
+            column_list(&columns),
+            table(kind)
+        );
         let values = on_pool!(self, pool => match sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(pool).await? {
             Some(row) => Some(read_columns!(&row, &columns)?),
             None => None,
@@ -167,7 +190,10 @@ impl Store {
             rows.iter().map(|row| read_columns!(row, &columns)).collect::<std::result::Result<Vec<_>, _>>()?
         });
         let has_more = rows.len() > limit;
-        let sort_index = columns.iter().position(|column| column.name == query.sort.column).unwrap_or(0);
+        let sort_index = columns
+            .iter()
+            .position(|column| column.name == query.sort.column)
+            .unwrap_or(0);
         let mut next_cursor = None;
         let mut items = Vec::with_capacity(limit);
         for (index, values) in rows.into_iter().take(limit).enumerate() {
@@ -183,7 +209,11 @@ impl Store {
     pub async fn count(&self, kind: EntityKind, query: &ListQuery) -> Result<i64> {
         let mut params = Vec::new();
         let conditions = where_conditions(query, &mut params);
-        let sql = format!("SELECT COUNT(*) FROM {} {}", table(kind), where_clause(&conditions));
+        let sql = format!(
+            "SELECT COUNT(*) FROM {} {}",
+            table(kind),
+            where_clause(&conditions)
+        );
         let count: i64 = on_pool!(self, pool => bind_values!(sqlx::query_scalar(AssertSqlSafe(sql)), params).fetch_one(pool).await?);
         Ok(count)
     }
@@ -198,7 +228,11 @@ impl Tx {
     /// One record by id, read inside the transaction.
     pub async fn get(&mut self, kind: EntityKind, id: Id) -> Result<Option<Record>> {
         let columns = columns(kind);
-        let sql = format!("SELECT {} FROM {} WHERE id = $1", column_list(&columns), table(kind));
+        let sql = format!(
+            "SELECT {} FROM {} WHERE id = $1",
+            column_list(&columns),
+            table(kind)
+        );
         let values = on_tx!(self, conn => match sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await? {
             Some(row) => Some(read_columns!(&row, &columns)?),
             None => None,
@@ -208,11 +242,18 @@ impl Tx {
 
     /// The records of `system` whose external ids are among `external_ids`,
     /// keyed by external id.
-    pub async fn find_by_source(&mut self, kind: EntityKind, system: &str, external_ids: &[String]) -> Result<HashMap<String, Record>> {
+    pub async fn find_by_source(
+        &mut self,
+        kind: EntityKind,
+        system: &str,
+        external_ids: &[String],
+    ) -> Result<HashMap<String, Record>> {
         let mut found = HashMap::new();
         let columns = columns(kind);
         for chunk in external_ids.chunks(500) {
-            let placeholders: Vec<String> = (0..chunk.len()).map(|index| format!("${}", index + 2)).collect();
+            let placeholders: Vec<String> = (0..chunk.len())
+                .map(|index| format!("${}", index + 2))
+                .collect();
             let sql = format!(
                 "SELECT {} FROM {} WHERE source_system = $1 AND external_id IN ({})",
                 column_list(&columns),
@@ -240,8 +281,15 @@ impl Tx {
     /// Inserts a new record.
     pub async fn insert(&mut self, record: &Record) -> Result<()> {
         let columns = columns(record.kind);
-        let placeholders: Vec<String> = (1..=columns.len()).map(|index| format!("${index}")).collect();
-        let sql = format!("INSERT INTO {} ({}) VALUES ({})", table(record.kind), column_list(&columns), placeholders.join(", "));
+        let placeholders: Vec<String> = (1..=columns.len())
+            .map(|index| format!("${index}"))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            table(record.kind),
+            column_list(&columns),
+            placeholders.join(", ")
+        );
         on_tx!(self, conn => bind_values!(sqlx::query(AssertSqlSafe(sql)), to_columns(record)).execute(conn).await?.rows_affected());
         Ok(())
     }
@@ -249,11 +297,23 @@ impl Tx {
     /// Replaces a stored record's columns with the record's.
     pub async fn update(&mut self, record: &Record) -> Result<()> {
         let columns = columns(record.kind);
-        let assignments: Vec<String> = columns.iter().enumerate().skip(1).map(|(index, column)| format!("{} = ${}", column.name, index + 1)).collect();
-        let sql = format!("UPDATE {} SET {} WHERE id = $1", table(record.kind), assignments.join(", "));
+        let assignments: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(index, column)| format!("{} = ${}", column.name, index + 1))
+            .collect();
+        let sql = format!(
+            "UPDATE {} SET {} WHERE id = $1",
+            table(record.kind),
+            assignments.join(", ")
+        );
         let affected = on_tx!(self, conn => bind_values!(sqlx::query(AssertSqlSafe(sql)), to_columns(record)).execute(conn).await?.rows_affected());
         if affected == 0 {
-            return Err(Error::NotFound { kind: record.kind.to_string(), id: record.id.to_string() });
+            return Err(Error::NotFound {
+                kind: record.kind.to_string(),
+                id: record.id.to_string(),
+            });
         }
         Ok(())
     }
@@ -263,11 +323,17 @@ impl Tx {
         let columns = columns(kind);
         // Both backends cap bound parameters per statement (SQLite 32766).
         let rows_per_statement = (30_000 / columns.len()).clamp(1, 1000);
-        let updates: Vec<String> = columns.iter().skip(1).map(|column| format!("{0} = excluded.{0}", column.name)).collect();
+        let updates: Vec<String> = columns
+            .iter()
+            .skip(1)
+            .map(|column| format!("{0} = excluded.{0}", column.name))
+            .collect();
         for chunk in records.chunks(rows_per_statement) {
             let rows: Vec<String> = (0..chunk.len())
                 .map(|row| {
-                    let placeholders: Vec<String> = (1..=columns.len()).map(|column| format!("${}", row * columns.len() + column)).collect();
+                    let placeholders: Vec<String> = (1..=columns.len())
+                        .map(|column| format!("${}", row * columns.len() + column))
+                        .collect();
                     format!("({})", placeholders.join(", "))
                 })
                 .collect();
@@ -289,7 +355,10 @@ impl Tx {
         let sql = format!("DELETE FROM {} WHERE id = $1", table(kind));
         let affected = on_tx!(self, conn => sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).execute(conn).await?.rows_affected());
         if affected == 0 {
-            return Err(Error::NotFound { kind: kind.to_string(), id: id.to_string() });
+            return Err(Error::NotFound {
+                kind: kind.to_string(),
+                id: id.to_string(),
+            });
         }
         Ok(())
     }
@@ -300,18 +369,28 @@ fn table(kind: EntityKind) -> String {
 }
 
 fn column_list(columns: &[Column]) -> String {
-    columns.iter().map(|column| column.name.as_str()).collect::<Vec<_>>().join(", ")
+    columns
+        .iter()
+        .map(|column| column.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn where_clause(conditions: &[String]) -> String {
-    if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) }
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    }
 }
 
 fn where_conditions(query: &ListQuery, params: &mut Vec<ColumnValue>) -> Vec<String> {
     let mut conditions = Vec::new();
     for filter in &query.filters {
         match (&filter.value, filter.op) {
-            (ColumnValue::Null(_), FilterOp::Ne) => conditions.push(format!("{} IS NOT NULL", filter.column)),
+            (ColumnValue::Null(_), FilterOp::Ne) => {
+                conditions.push(format!("{} IS NOT NULL", filter.column))
+            }
             (ColumnValue::Null(_), _) => conditions.push(format!("{} IS NULL", filter.column)),
             (value, op) => {
                 params.push(value.clone());
@@ -319,8 +398,15 @@ fn where_conditions(query: &ListQuery, params: &mut Vec<ColumnValue>) -> Vec<Str
             }
         }
     }
-    for word in query.search.iter().flat_map(|search| search.split_whitespace()) {
-        let escaped = domain::fold_for_search(word).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    for word in query
+        .search
+        .iter()
+        .flat_map(|search| search.split_whitespace())
+    {
+        let escaped = domain::fold_for_search(word)
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         params.push(ColumnValue::Text(format!("%{escaped}%")));
         conditions.push(format!("search LIKE ${} ESCAPE '\\'", params.len()));
     }
@@ -368,29 +454,48 @@ fn cursor_condition(sort: &Sort, cursor: &str, params: &mut Vec<ColumnValue>) ->
         ColumnType::Text => ColumnValue::Text(text),
         ColumnType::Int => ColumnValue::Int(text.parse().map_err(|_| bad())?),
         ColumnType::Bool => ColumnValue::Bool(text == "true"),
-        ColumnType::Timestamp => ColumnValue::Timestamp(chrono::DateTime::parse_from_rfc3339(&text).map_err(|_| bad())?.to_utc()),
+        ColumnType::Timestamp => ColumnValue::Timestamp(
+            chrono::DateTime::parse_from_rfc3339(&text)
+                .map_err(|_| bad())?
+                .to_utc(),
+        ),
         ColumnType::Date => ColumnValue::Date(text.parse().map_err(|_| bad())?),
     };
     params.push(value.clone());
     let first = params.len();
     params.push(value);
     let second = params.len();
-    Ok(format!("({column} IS NULL OR {column} {after} ${first} OR ({column} = ${second} AND id {after} ${id_param}))"))
+    Ok(format!(
+        "({column} IS NULL OR {column} {after} ${first} OR ({column} = ${second} AND id {after} ${id_param}))"
+    ))
 }
 
-fn column_value_from_text(kind: EntityKind, field: &str, ty: ColumnType, text: &str) -> std::result::Result<ColumnValue, String> {
+fn column_value_from_text(
+    kind: EntityKind,
+    field: &str,
+    ty: ColumnType,
+    text: &str,
+) -> std::result::Result<ColumnValue, String> {
     if let Some(def) = kind.field(field) {
-        return match domain::parse_value(def, &Json::String(text.to_string()), &ParseContext::default()) {
+        return match domain::parse_value(
+            def,
+            &Json::String(text.to_string()),
+            &ParseContext::default(),
+        ) {
             Ok(Some(value)) => Ok(layout::to_column(&value)),
             Ok(None) => Ok(ColumnValue::Null(ty)),
             Err(error) => Err(error.to_string()),
         };
     }
     match ty {
-        ColumnType::Timestamp => domain::parse_timestamp(text, ParseContext::default().local_offset)
-            .map(ColumnValue::Timestamp)
+        ColumnType::Timestamp => {
+            domain::parse_timestamp(text, ParseContext::default().local_offset)
+                .map(ColumnValue::Timestamp)
+                .map_err(|error| error.to_string())
+        }
+        _ if field == "owner_id" => Id::parse(text)
+            .map(|id| ColumnValue::Text(id.to_string()))
             .map_err(|error| error.to_string()),
-        _ if field == "owner_id" => Id::parse(text).map(|id| ColumnValue::Text(id.to_string())).map_err(|error| error.to_string()),
         _ => Ok(ColumnValue::Text(text.to_string())),
     }
 }

@@ -1,0 +1,99 @@
+//! # app
+//!
+//! fundament's use cases, and the only crate that combines the others:
+//! records with roles and ownership, API keys, users and sessions, importing
+//! files, exporting, the audit log, the demo data set and the background
+//! worker. The HTTP server and the CLI are thin shells around [`App`].
+//!
+//! Every write checks the actor's role, lands in one transaction together
+//! with its audit entry, and either happens whole or not at all.
+//!
+//! This crate knows nothing of HTTP, terminals or templates.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), app::Error> {
+//! let app = app::App::open("sqlite::memory:", app::AppConfig::default()).await?;
+//! let (key, _row) = app.create_key(&app::Actor::system("cli"), domain::Role::Analyst, "bi", None).await?;
+//! let actor = app.authenticate_key(&key).await?;
+//! # Ok(()) }
+//! ```
+
+mod access;
+mod actor;
+mod audit;
+mod demo_data;
+mod error;
+mod export;
+mod importing;
+mod records;
+mod worker;
+
+pub use access::{KEY_PREFIX, LoginSession};
+pub use actor::{Actor, Permission};
+pub use demo_data::DemoSummary;
+pub use error::{Error, Result};
+pub use export::ExportFormat;
+pub use importing::{ImportOptions, ImportPreview, ImportProgress, ImportReport, presets};
+pub use records::BulkOutcome;
+pub use worker::run_worker;
+
+/// The store's and the importer's types that callers need, re-exported so
+/// that the server and the CLI depend on `app` alone.
+pub use import::{Encoding, Format, PresetSummary, TableOptions};
+pub use store::{
+    ApiKeyRow, AuditEntry, AuditVerification, Filter, FilterOp, Job, JobStatus, ListQuery,
+    MAX_PAGE, Page, Sort,
+};
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use domain::ParseContext;
+use store::Store;
+
+/// Settings of the use cases.
+#[derive(Debug, Clone, Default)]
+pub struct AppConfig {
+    /// How to read phones, amounts and times that leave something implicit.
+    pub parse: ParseContext,
+    /// A directory of the user's own mapping presets (`<name>.toml`).
+    pub presets_dir: Option<PathBuf>,
+    /// Where uploaded files wait for the import worker.
+    pub uploads_dir: Option<PathBuf>,
+}
+
+/// The application: a store plus the rules for using it.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    config: Arc<AppConfig>,
+    keys: Arc<access::KeyCache>,
+}
+
+impl App {
+    /// Connects to a database URL and applies pending migrations.
+    pub async fn open(url: &str, config: AppConfig) -> Result<Self> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(Self::new(store, config))
+    }
+
+    /// Wraps an open, migrated store.
+    pub fn new(store: Store, config: AppConfig) -> Self {
+        Self {
+            store,
+            config: Arc::new(config),
+            keys: Arc::new(access::KeyCache::default()),
+        }
+    }
+
+    /// The store, for health checks.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &AppConfig {
+        &self.config
+    }
+}

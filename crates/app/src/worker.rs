@@ -1,0 +1,126 @@
+//! The background worker: claims jobs from the store's durable queue and
+//! runs them. Several `serve` processes on one PostgreSQL each run one; a
+//! job runs once, and again only if its worker died mid-way.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use domain::{Id, Role};
+use serde_json::{Value as Json, json};
+use store::Job;
+use tokio::sync::watch;
+
+use crate::{Actor, App, Error, ImportOptions, Permission, Result};
+
+const LEASE: Duration = Duration::from_secs(15 * 60);
+const IDLE_POLL: Duration = Duration::from_millis(500);
+
+impl App {
+    /// Queues an uploaded file for import by the worker; returns the job id.
+    pub async fn enqueue_import(
+        &self,
+        actor: &Actor,
+        path: &std::path::Path,
+        options: &ImportOptions,
+    ) -> Result<Id> {
+        actor.require(Permission::Import)?;
+        let payload = json!({
+            "path": path.display().to_string(),
+            "preset": options.preset,
+            "display_name": options.display_name,
+            "dry_run": options.dry_run,
+            "actor": {"label": actor.label, "role": actor.role.as_str(), "user_id": actor.user_id.map(|id| id.to_string())},
+        });
+        Ok(self
+            .store
+            .enqueue_job("import", &payload.to_string(), 3)
+            .await?)
+    }
+
+    /// A job and its state.
+    pub async fn job(&self, id: Id) -> Result<Job> {
+        self.store.job(id).await?.ok_or_else(|| Error::NotFound {
+            kind: "job".into(),
+            id: id.to_string(),
+        })
+    }
+
+    async fn run_job(&self, job: &Job) -> Result<Json> {
+        let payload: Json = serde_json::from_str(&job.payload)
+            .map_err(|error| Error::BadRequest(format!("job payload: {error}")))?;
+        let text = |pointer: &str| {
+            payload
+                .pointer(pointer)
+                .and_then(Json::as_str)
+                .map(str::to_string)
+        };
+        match job.kind.as_str() {
+            "import" => {
+                let actor = Actor {
+                    label: text("/actor/label").unwrap_or_else(|| "worker".into()),
+                    role: Role::parse(&text("/actor/role").unwrap_or_default())
+                        .map_err(|error| Error::BadRequest(error.to_string()))?,
+                    user_id: text("/actor/user_id")
+                        .map(|id| Id::parse(&id))
+                        .transpose()
+                        .map_err(|error| Error::BadRequest(error.to_string()))?,
+                };
+                let path = PathBuf::from(text("/path").unwrap_or_default());
+                let options = ImportOptions {
+                    preset: text("/preset").unwrap_or_default(),
+                    display_name: text("/display_name"),
+                    dry_run: payload
+                        .pointer("/dry_run")
+                        .and_then(Json::as_bool)
+                        .unwrap_or(false),
+                    ..ImportOptions::default()
+                };
+                let result = self.import_file(&actor, &path, &options, &mut |_| {}).await;
+                // The upload has served its purpose whatever the outcome; it may hold personal data.
+                let _ = std::fs::remove_file(&path);
+                match result {
+                    Ok(report) => Ok(report.to_json()),
+                    Err(Error::Store(error)) => Err(Error::Store(error)),
+                    Err(other) => Ok(json!({"error": other.to_string()})),
+                }
+            }
+            other => Ok(json!({"error": format!("unknown job kind {other:?}")})),
+        }
+    }
+}
+
+/// Runs jobs until `shutdown` turns true.
+pub async fn run_worker(app: App, worker: String, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        match app.store.claim_job(&worker, LEASE).await {
+            Ok(Some(job)) => {
+                tracing::info!(job_id = %job.id, kind = %job.kind, attempt = job.attempts, "Running job.");
+                let outcome = match app.run_job(&job).await {
+                    Ok(result) => app.store.complete_job(job.id, &result.to_string()).await,
+                    Err(error) => {
+                        tracing::warn!(job_id = %job.id, error = %error, "Job failed; it will be retried.");
+                        app.store
+                            .fail_job(job.id, &error.to_string(), Duration::from_secs(30))
+                            .await
+                    }
+                };
+                if let Err(error) = outcome {
+                    tracing::error!(job_id = %job.id, error = %error, "Could not record the job's outcome.");
+                }
+            }
+            Ok(None) => {
+                tokio::select! {
+                    _ = tokio::time::sleep(IDLE_POLL) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+            Err(error) => {
+                tracing::error!(error = %error, "Could not claim a job.");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }
+    }
+}

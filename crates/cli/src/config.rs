@@ -1,0 +1,95 @@
+//! Where settings come from: command-line flags, then `FUNDAMENT_*`
+//! environment variables (clap reads both), then the TOML config file, then
+//! defaults.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+/// The config file's contents; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Database URL: `sqlite://PATH` or `postgres://...`.
+    pub db: Option<String>,
+    /// Data directory (the SQLite file, uploads, presets).
+    pub data_dir: Option<PathBuf>,
+    /// Address `serve` listens on.
+    pub listen: Option<String>,
+    /// Directory of the user's own mapping presets.
+    pub presets_dir: Option<PathBuf>,
+    /// Region of phone numbers written without a country code (`RU`).
+    pub default_region: Option<String>,
+    /// Currency of amounts that name none (`RUB`).
+    pub default_currency: Option<String>,
+    /// UTC offset of local times in exports, in hours (3 for Moscow).
+    pub utc_offset_hours: Option<i32>,
+}
+
+impl FileConfig {
+    /// Reads the config file, if one is named or exists in the default place.
+    pub fn load(explicit: Option<&Path>) -> Result<Self> {
+        let path = match explicit {
+            Some(path) => path.to_path_buf(),
+            None => match dirs::config_dir().map(|dir| dir.join("fundament/fundament.toml")) {
+                Some(path) if path.exists() => path,
+                _ => return Ok(Self::default()),
+            },
+        };
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading the config file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("config file {}", path.display()))
+    }
+}
+
+/// The store and the directories one command works with.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The database URL.
+    pub db: String,
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// The application settings.
+    pub app: app::AppConfig,
+}
+
+/// Resolves the database and directories from flags and the file.
+pub fn resolve(
+    db: Option<String>,
+    data_dir: Option<PathBuf>,
+    file: &FileConfig,
+) -> Result<Resolved> {
+    let data_dir = data_dir
+        .or_else(|| file.data_dir.clone())
+        .or_else(|| dirs::data_dir().map(|dir| dir.join("fundament")))
+        .context("no data directory: pass --data-dir DIR")?;
+    let db = match db.or_else(|| file.db.clone()) {
+        Some(url) => url,
+        None => format!("sqlite://{}", data_dir.join("fundament.db").display()),
+    };
+    let mut parse = domain::ParseContext::default();
+    if let Some(region) = &file.default_region {
+        parse.default_region = region.clone();
+    }
+    if let Some(currency) = &file.default_currency {
+        parse.default_currency = domain::Currency::parse(currency)
+            .map_err(|error| anyhow::anyhow!("config default_currency: {error}"))?;
+    }
+    if let Some(hours) = file.utc_offset_hours {
+        if !(-12..=14).contains(&hours) {
+            bail!("config utc_offset_hours must be between -12 and 14, not {hours}");
+        }
+        parse.local_offset = chrono_offset(hours)?;
+    }
+    let app = app::AppConfig {
+        parse,
+        presets_dir: file.presets_dir.clone(),
+        uploads_dir: Some(data_dir.join("uploads")),
+    };
+    Ok(Resolved { db, data_dir, app })
+}
+
+fn chrono_offset(hours: i32) -> Result<chrono::FixedOffset> {
+    chrono::FixedOffset::east_opt(hours * 3600).context("utc offset out of range")
+}

@@ -1,0 +1,165 @@
+//! The UI's language: Russian first, English too. Chosen by `?lang=`, then
+//! the `lang` cookie, then the browser's Accept-Language.
+
+use std::collections::BTreeMap;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::ACCEPT_LANGUAGE;
+use axum::http::request::Parts;
+
+use crate::auth::cookie;
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// Русский.
+    Ru,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The code used in URLs and cookies.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+
+    /// Every text of the UI in this language.
+    pub fn texts(self) -> BTreeMap<&'static str, &'static str> {
+        TEXTS
+            .iter()
+            .map(|(key, ru, en)| (*key, if self == Lang::Ru { *ru } else { *en }))
+            .collect()
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        match text.trim().get(..2)?.to_lowercase().as_str() {
+            "ru" => Some(Lang::Ru),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let from_query = parts
+            .uri
+            .query()
+            .and_then(|query| query.split('&').find_map(|pair| pair.strip_prefix("lang=")))
+            .and_then(Lang::parse);
+        let from_cookie = || cookie(parts, "lang").as_deref().and_then(Lang::parse);
+        let from_header = || {
+            parts
+                .headers
+                .get(ACCEPT_LANGUAGE)
+                .and_then(|value| value.to_str().ok())
+                .and_then(Lang::parse)
+        };
+        Ok(from_query
+            .or_else(from_cookie)
+            .or_else(from_header)
+            .unwrap_or(Lang::Ru))
+    }
+}
+
+const TEXTS: &[(&str, &str, &str)] = &[
+    (
+        "product",
+        "fundament — данные CRM, готовые для ИИ",
+        "fundament — CRM data ready for AI",
+    ),
+    ("login", "Вход", "Sign in"),
+    ("login_name", "Логин", "Login"),
+    ("password", "Пароль", "Password"),
+    ("sign_in", "Войти", "Sign in"),
+    ("sign_out", "Выйти", "Sign out"),
+    (
+        "wrong_login",
+        "Неверный логин или пароль",
+        "Wrong login or password",
+    ),
+    ("contacts", "Контакты", "Contacts"),
+    ("deals", "Сделки", "Deals"),
+    ("import", "Импорт", "Import"),
+    ("api_docs", "API", "API"),
+    (
+        "search",
+        "Поиск: имя, телефон, e-mail, город",
+        "Search: name, phone, e-mail, city",
+    ),
+    ("find", "Найти", "Find"),
+    ("name", "Имя", "Name"),
+    ("phones", "Телефоны", "Phones"),
+    ("emails", "E-mail", "E-mail"),
+    ("city", "Город", "City"),
+    ("created", "Создан", "Created"),
+    ("source", "Источник", "Source"),
+    ("next_page", "Дальше →", "Next →"),
+    ("nothing_found", "Ничего не найдено", "Nothing found"),
+    ("found", "Найдено", "Found"),
+    ("card", "Карточка", "Card"),
+    ("timeline", "История", "Timeline"),
+    (
+        "no_activities",
+        "Пока ни одного касания",
+        "No activities yet",
+    ),
+    ("amount", "Сумма", "Amount"),
+    ("stage", "Стадия", "Stage"),
+    ("status", "Статус", "Status"),
+    ("pipeline", "Воронка", "Pipeline"),
+    ("owner", "Ответственный", "Owner"),
+    (
+        "file",
+        "Файл выгрузки (CSV, XLSX, JSON, JSONL)",
+        "Export file (CSV, XLSX, JSON, JSONL)",
+    ),
+    ("preset", "Шаблон сопоставления", "Mapping preset"),
+    (
+        "dry_run",
+        "Только проверить, ничего не записывать",
+        "Check only, write nothing",
+    ),
+    ("preview", "Предпросмотр", "Preview"),
+    ("start_import", "Импортировать", "Import"),
+    ("column", "Столбец файла", "File column"),
+    ("field", "Поле", "Field"),
+    ("not_mapped", "не используется", "not used"),
+    ("row", "Строка", "Row"),
+    ("result", "Результат", "Result"),
+    ("detected", "Распознано", "Detected"),
+    ("job_running", "Импорт идёт…", "Import in progress…"),
+    ("rows_read", "Прочитано строк", "Rows read"),
+    ("inserted", "Добавлено", "Inserted"),
+    ("updated", "Обновлено", "Updated"),
+    ("rejected", "Отклонено", "Rejected"),
+    (
+        "nothing_written",
+        "Ничего не записано: исправьте строки ниже и загрузите файл снова.",
+        "Nothing was written: fix the rows below and upload the file again.",
+    ),
+    ("written", "Данные записаны.", "The data were written."),
+    (
+        "dry_run_done",
+        "Проверка завершена, ничего не записано.",
+        "Check finished; nothing was written.",
+    ),
+    (
+        "owners_created",
+        "Новые ответственные (неактивны, без пароля)",
+        "New owners (inactive, no password)",
+    ),
+    ("unmapped", "Столбцы без сопоставления", "Unmapped columns"),
+    ("reason", "Причина", "Reason"),
+    ("open_deals", "открытых", "open"),
+    ("more", "ещё", "more"),
+    ("error", "Ошибка", "Error"),
+    ("back", "Назад", "Back"),
+    ("lang_switch", "English", "Русский"),
+];
