@@ -54,7 +54,7 @@ impl App {
                 writer
                     .write_record(&headers)
                     .map_err(|error| io(error.into()))?;
-                Sink::Csv(writer)
+                Sink::Csv(Box::new(writer))
             }
             ExportFormat::JsonLines => Sink::Json(out),
         };
@@ -91,7 +91,7 @@ impl App {
 }
 
 enum Sink<'a> {
-    Csv(csv::Writer<&'a mut (dyn Write + Send)>),
+    Csv(Box<csv::Writer<&'a mut (dyn Write + Send)>>),
     Json(&'a mut (dyn Write + Send)),
 }
 

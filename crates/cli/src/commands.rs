@@ -23,7 +23,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             store,
             listen,
             demo,
-        } => serve(&file, store, listen, demo).await,
+            demo_contacts,
+        } => serve(&file, store, listen, demo.then_some(demo_contacts)).await,
         Command::Import {
             store,
             preset,
@@ -160,13 +161,15 @@ async fn serve(
     file: &FileConfig,
     store: StoreArgs,
     listen: Option<String>,
-    demo: bool,
+    demo_contacts: Option<usize>,
 ) -> Result<ExitCode> {
     let (app, resolved) = open(file, store, "info").await?;
-    if demo {
-        let summary = app
-            .load_demo(&Actor::system("demo"), &demo::DemoConfig::default())
-            .await?;
+    if let Some(contacts) = demo_contacts {
+        let config = demo::DemoConfig {
+            contacts,
+            ..demo::DemoConfig::default()
+        };
+        let summary = app.load_demo(&Actor::system("demo"), &config).await?;
         if summary.loaded {
             let counts: Vec<String> = summary
                 .counts

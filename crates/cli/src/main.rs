@@ -25,10 +25,10 @@ struct Cli {
 #[derive(Args, Clone)]
 struct StoreArgs {
     /// Database URL: sqlite://PATH or postgres://USER@HOST/DB. Default: SQLite in the data directory.
-    #[arg(long, env = "FUNDAMENT_DB")]
+    #[arg(long, env = "FUNDAMENT_DB", global = true)]
     db: Option<String>,
     /// Data directory (SQLite file, uploads). Default: the per-user data directory.
-    #[arg(long, env = "FUNDAMENT_DATA_DIR")]
+    #[arg(long, env = "FUNDAMENT_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
 }
 
@@ -44,6 +44,9 @@ enum Command {
         /// Load the demo CRM into an empty store and print its logins.
         #[arg(long)]
         demo: bool,
+        /// How many contacts the demo CRM has.
+        #[arg(long, default_value_t = 3000, requires = "demo")]
+        demo_contacts: usize,
     },
     /// Import CRM exports (CSV, XLSX, JSON, JSON Lines) through a mapping preset.
     Import {

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::chance::{chance, moment_between, pick};
 use crate::deals::{DealInfo, DealSetup};
 use crate::factory::Factory;
-use crate::timeline::PlannedActivity;
+use crate::touches::PlannedActivity;
 
 /// Makes every deal's activities and the notes on contacts without deals,
 /// ordered by when they happened.
@@ -41,8 +41,11 @@ pub(crate) fn generate_activities(
             (contact.created_at + TimeDelta::days(14)).min(setup.now),
         );
         let raw = json!({
-            "kind": *pick(rng, &["note", "заметка"]), "text": *pick(rng, &["перезвонить", "Перезвонить", "перезвонить позже"]),
-            "author": setup.managers[contact.owner].display_name, "contact_id": contact.id.to_string(), "occurred_at": factory.timestamp(at),
+            "kind": *pick(rng, &["note", "заметка"]),
+            "text": *pick(rng, &["перезвонить", "Перезвонить", "перезвонить позже"]),
+            "author": setup.managers[contact.owner].display_name,
+            "contact_id": contact.id.to_string(),
+            "occurred_at": factory.timestamp(at),
         });
         records.push(factory.make(EntityKind::Activity, raw, at));
     }

@@ -47,21 +47,26 @@ pub(crate) fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
+/// A uniformly chosen item, copied out of the pool.
+pub(crate) fn pick_copy<T: Copy>(rng: &mut StdRng, items: &[T]) -> T {
+    *pick(rng, items)
+}
+
 /// An item chosen with probability proportional to its weight.
 ///
 /// # Panics
 ///
 /// If `items` is empty; every pool in this crate is a non-empty constant.
-pub(crate) fn pick_weighted<'a, T>(rng: &mut StdRng, items: &'a [(T, f64)]) -> &'a T {
+pub(crate) fn pick_weighted<T: Copy>(rng: &mut StdRng, items: &[(T, f64)]) -> T {
     let total: f64 = items.iter().map(|(_, weight)| weight).sum();
     let mut target = rng.random::<f64>() * total;
-    for (item, weight) in items {
-        if target < *weight {
+    for &(item, weight) in items {
+        if target < weight {
             return item;
         }
         target -= weight;
     }
-    &items
+    items
         .last()
         .expect("pick_weighted needs a non-empty pool")
         .0
@@ -137,7 +142,7 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(7);
         let items = [("rare", 1.0), ("common", 9.0)];
         let rare = (0..5000)
-            .filter(|_| *pick_weighted(&mut rng, &items) == "rare")
+            .filter(|_| pick_weighted(&mut rng, &items) == "rare")
             .count();
         assert!((400..600).contains(&rare), "rare picked {rare} times");
     }

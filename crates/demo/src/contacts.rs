@@ -27,15 +27,10 @@ use crate::places::{CITIES, city_index, other_spelling, written_city};
 use crate::staff::{Manager, manager_index};
 
 /// Where contacts first come from, and how often.
+#[rustfmt::skip]
 pub(crate) const SOURCES: &[(&str, f64)] = &[
-    ("Сайт", 25.0),
-    ("Telegram", 11.0),
-    ("WhatsApp", 14.0),
-    ("Звонок", 10.0),
-    ("Рекомендация", 8.0),
-    ("Авито", 13.0),
-    ("Яндекс.Директ", 11.0),
-    ("VK", 8.0),
+    ("Сайт", 25.0), ("Telegram", 11.0), ("WhatsApp", 14.0), ("Звонок", 10.0), ("Рекомендация", 8.0), ("Авито", 13.0),
+    ("Яндекс.Директ", 11.0), ("VK", 8.0),
 ];
 
 /// The share of contacts that are a second copy of another contact.
@@ -101,44 +96,26 @@ struct ContactSpec {
     external_id: String,
 }
 
+#[rustfmt::skip]
 const POSITIONS: &[&str] = &[
-    "Менеджер по закупкам",
-    "Директор",
-    "Логист",
-    "Бухгалтер",
-    "Собственник",
-    "Категорийный менеджер",
-    "Офис-менеджер",
+    "Менеджер по закупкам", "Директор", "Логист", "Бухгалтер", "Собственник", "Категорийный менеджер", "Офис-менеджер",
     "Руководитель отдела снабжения",
 ];
+#[rustfmt::skip]
 const CALL_BACK: &[&str] = &[
-    "перезвонить",
-    "Перезвонить",
-    "перезвонить!",
-    "перезвонить позже",
-    "не дозвонились, перезвонить",
+    "перезвонить", "Перезвонить", "перезвонить!", "перезвонить позже", "не дозвонились, перезвонить",
     "просил перезвонить",
 ];
+#[rustfmt::skip]
 const USEFUL_RU: &[&str] = &[
-    "Размер 43, любит Nike",
-    "Постоянный клиент, скидка 5%",
-    "Просил не звонить до 12:00",
-    "Интересуется оптом",
-    "Доставка только в пункт выдачи СДЭК",
-    "Оплата по безналу, нужен счёт",
-    "Покупал AirPods в прошлом году",
-    "Жаловался на доставку в прошлый раз",
-    "Предпочитает WhatsApp",
-    "Берёт подарки сотрудникам к праздникам",
-    "Размер 38, узкая стопа",
-    "Не любит звонки, только переписка",
+    "Размер 43, любит Nike", "Постоянный клиент, скидка 5%", "Просил не звонить до 12:00", "Интересуется оптом",
+    "Доставка только в пункт выдачи СДЭК", "Оплата по безналу, нужен счёт", "Покупал AirPods в прошлом году",
+    "Жаловался на доставку в прошлый раз", "Предпочитает WhatsApp", "Берёт подарки сотрудникам к праздникам",
+    "Размер 38, узкая стопа", "Не любит звонки, только переписка",
 ];
+#[rustfmt::skip]
 const USEFUL_EN: &[&str] = &[
-    "Prefers e-mail",
-    "EU size 44",
-    "Call after 6 pm",
-    "Expat, pays by card",
-    "Speaks a little Russian",
+    "Prefers e-mail", "EU size 44", "Call after 6 pm", "Expat, pays by card", "Speaks a little Russian",
 ];
 
 /// Makes `setup.count` contacts, about [`DUPLICATE_SHARE`] of them
@@ -236,7 +213,7 @@ fn original(
             written_city(rng, &CITIES[city_index], person.is_english),
         )
     });
-    let source = *pick_weighted(rng, SOURCES);
+    let source = pick_weighted(rng, SOURCES);
     let created_at = first_seen(rng, setup.now);
     let owner = manager_index(factory, setup.managers);
     ContactSpec {
@@ -310,7 +287,7 @@ fn duplicate(
         .copied()
         .filter(|(name, _)| *name != original.source)
         .collect();
-    copy.source = *pick_weighted(rng, &other_sources);
+    copy.source = pick_weighted(rng, &other_sources);
     copy.created_at = first_seen(rng, setup.now);
     if chance(rng, 0.5) {
         copy.owner = manager_index(factory, setup.managers);

@@ -17,7 +17,8 @@ use crate::contacts::{ContactInfo, SOURCES};
 use crate::factory::Factory;
 use crate::messages::{self, Audience};
 use crate::staff::{B2B, Manager, PipelineStages, SHOP, manager_index};
-use crate::timeline::{DealStart, Outcome, Timeline, channel_for_source, simulate};
+use crate::timeline::{DealStart, Outcome, Timeline, simulate};
+use crate::touches::channel_for_source;
 
 /// One line of what a shop deal sells: a product and a quantity.
 #[derive(Debug, Clone, Copy)]
@@ -69,12 +70,9 @@ struct Offer {
     lines: Vec<Line>,
 }
 
+#[rustfmt::skip]
 const DEAL_COMMENTS: &[&str] = &[
-    "Клиент просил скидку",
-    "Срочно",
-    "Повторный клиент",
-    "Нужна доставка до двери",
-    "перезвонить",
+    "Клиент просил скидку", "Срочно", "Повторный клиент", "Нужна доставка до двери", "перезвонить",
     "Оплата картой при получении",
 ];
 
@@ -86,7 +84,7 @@ pub(crate) fn generate_deals(
     let mut made: Vec<(Record, DealInfo)> = Vec::new();
     let latest = setup.now - TimeDelta::hours(1);
     for (contact_index, contact) in setup.contacts.iter().enumerate() {
-        let count = *pick_weighted(
+        let count = pick_weighted(
             &mut factory.rng,
             &[(0, 8.0), (1, 60.0), (2, 22.0), (3, 7.0), (4, 3.0)],
         );
@@ -122,7 +120,7 @@ fn deal(
     let source = if chance(rng, 0.6) {
         contact.source
     } else {
-        *pick_weighted(rng, SOURCES)
+        pick_weighted(rng, SOURCES)
     };
     let channel = channel_for_source(rng, source);
     let owner = if chance(rng, 0.9) {
@@ -172,7 +170,7 @@ fn deal(
 
 /// A shop order in the making: one to three products, mostly sneakers.
 fn shop_offer(rng: &mut rand::rngs::StdRng, products: &[ProductInfo], is_english: bool) -> Offer {
-    let line_count = *pick_weighted(rng, &[(1, 75.0), (2, 20.0), (3, 5.0)]);
+    let line_count = pick_weighted(rng, &[(1, 75.0), (2, 20.0), (3, 5.0)]);
     let mut lines: Vec<Line> = Vec::new();
     while lines.len() < line_count {
         let wants_sneakers = chance(rng, 0.65);

@@ -21,25 +21,15 @@ use crate::timeline::Outcome;
 pub(crate) const WINDOW_SHOPPER_SHARE: f64 = 0.12;
 
 const SITE: &str = "https://shop.example.ru";
+#[rustfmt::skip]
 const PAGES: &[&str] = &[
-    "/",
-    "/catalog/krossovki",
-    "/catalog/elektronika",
-    "/sale",
-    "/delivery",
-    "/brands/nike",
-    "/contacts",
+    "/", "/catalog/krossovki", "/catalog/elektronika", "/sale", "/delivery", "/brands/nike", "/contacts",
     "/blog/kak-vybrat-razmer",
 ];
+#[rustfmt::skip]
 const CAMPAIGNS: &[&str] = &[
-    "Новинки недели",
-    "Распродажа -30%",
-    "Подборка для бега",
-    "Скидки на электронику",
-    "Чёрная пятница",
-    "Новая коллекция",
-    "Подарки к празднику",
-    "Последние размеры",
+    "Новинки недели", "Распродажа -30%", "Подборка для бега", "Скидки на электронику", "Чёрная пятница",
+    "Новая коллекция", "Подарки к празднику", "Последние размеры",
 ];
 
 /// One event before it becomes a record.

@@ -74,7 +74,7 @@ impl Factory {
     /// RFC 3339 in UTC, or Moscow local time in ISO or Russian order.
     pub(crate) fn timestamp(&mut self, at: DateTime<Utc>) -> Json {
         let moscow = at.with_timezone(&moscow_offset());
-        let style = *pick_weighted(&mut self.rng, &[(0, 6.0), (1, 2.0), (2, 2.0)]);
+        let style = pick_weighted(&mut self.rng, &[(0, 6.0), (1, 2.0), (2, 2.0)]);
         match style {
             0 => json!(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             1 => json!(moscow.format("%Y-%m-%d %H:%M:%S").to_string()),
@@ -85,7 +85,7 @@ impl Factory {
     /// A whole-rouble amount written as a number, with grouping or with a
     /// currency sign, as exports do.
     pub(crate) fn money(&mut self, roubles: i64) -> Json {
-        let style = *pick_weighted(
+        let style = pick_weighted(
             &mut self.rng,
             &[(0, 3.0), (1, 3.0), (2, 2.0), (3, 1.0), (4, 1.0)],
         );
@@ -125,7 +125,7 @@ pub(crate) fn group_thousands(value: i64) -> String {
     let digits = value.unsigned_abs().to_string();
     let mut grouped = String::new();
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             grouped.push(' ');
         }
         grouped.push(digit);

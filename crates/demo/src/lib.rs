@@ -8,10 +8,19 @@
 //! # What it is for
 //!
 //! Demos, and ground truth for later work. The data holds things that are
-//! really there to be found: duplicate contacts from a second system, one
-//! city under many spellings, products recorded twice under two SKUs, and
-//! deal outcomes drawn from a documented model ([`OUTCOME_MODEL`]) of
-//! source, first-reply speed, touches and the client's tone.
+//! really there to be found:
+//!
+//! - about 6% of contacts are duplicates: `source_system` `amocrm` or `site`
+//!   copies of a `bitrix24` contact, sharing its phone (written another way)
+//!   or its e-mail (in another case), often with a typo or `ё`/`е` in the
+//!   surname, a diminutive, or another spelling of the city;
+//! - one city under many spellings (`Москва`, `г. Москва`, `МСК`, `Moscow`);
+//! - three products recorded twice under two SKUs (`SN-1001`, `SN1001-A`);
+//! - deal outcomes drawn from a documented model ([`OUTCOME_MODEL`]) of
+//!   source, first-reply speed, touches and the client's tone;
+//! - about 3% of requests never answered, left open at `Новая заявка`;
+//! - window shoppers who view the same sneakers three or more times and
+//!   never buy them.
 //!
 //! # How it is made
 //!
@@ -52,6 +61,7 @@ mod phones;
 mod places;
 mod staff;
 mod timeline;
+mod touches;
 
 pub use dataset::{DemoConfig, DemoData, generate};
 pub use outcome::{DealSignals, OUTCOME_MODEL, OutcomeModel};

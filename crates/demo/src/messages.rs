@@ -8,7 +8,7 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use crate::chance::pick;
+use crate::chance::{pick, pick_copy};
 
 /// The tone of a client's message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,156 +43,117 @@ pub(crate) struct Audience {
     pub(crate) is_b2b: bool,
 }
 
+#[rustfmt::skip]
 const POSITIVE_RU: &[&str] = &[
-    "Спасибо, всё понятно, готов оплатить",
-    "Отлично, беру!",
-    "Спасибо за быстрый ответ 👍",
-    "Супер, оформляйте заказ",
-    "Да, размер подошёл, оплачу сегодня",
-    "Спасибо, всё устраивает",
+    "Спасибо, всё понятно, готов оплатить", "Отлично, беру!", "Спасибо за быстрый ответ 👍", "Супер, оформляйте заказ",
+    "Да, размер подошёл, оплачу сегодня", "Спасибо, всё устраивает",
 ];
+#[rustfmt::skip]
 const POSITIVE_B2B: &[&str] = &[
-    "КП согласовали, присылайте договор",
-    "Спасибо, условия устраивают, ждём счёт",
-    "Руководство одобрило, работаем",
+    "КП согласовали, присылайте договор", "Спасибо, условия устраивают, ждём счёт", "Руководство одобрило, работаем",
 ];
+#[rustfmt::skip]
 const POSITIVE_EN: &[&str] = &[
-    "Thanks, all clear, ready to pay",
-    "Great, I'll take it!",
-    "Thank you for the quick answer",
+    "Thanks, all clear, ready to pay", "Great, I'll take it!", "Thank you for the quick answer",
     "Perfect, please place the order",
 ];
+#[rustfmt::skip]
 const NEUTRAL_RU: &[&str] = &[
-    "А доставка сколько дней?",
-    "Можно оплатить при получении?",
-    "Какой размер посоветуете, обычно ношу 42?",
-    "Пришлите, пожалуйста, фото",
-    "Хорошо, подумаю",
-    "А есть другой цвет?",
-    "Какая гарантия?",
-    "Ок",
+    "А доставка сколько дней?", "Можно оплатить при получении?", "Какой размер посоветуете, обычно ношу 42?",
+    "Пришлите, пожалуйста, фото", "Хорошо, подумаю", "А есть другой цвет?", "Какая гарантия?", "Ок",
     "Самовывоз возможен?",
 ];
+#[rustfmt::skip]
 const NEUTRAL_B2B: &[&str] = &[
-    "Пришлите КП на почту",
-    "Нужны закрывающие документы",
-    "Какие сроки поставки?",
-    "Можно отсрочку платежа 14 дней?",
+    "Пришлите КП на почту", "Нужны закрывающие документы", "Какие сроки поставки?", "Можно отсрочку платежа 14 дней?",
     "Уточните стоимость с НДС",
 ];
+#[rustfmt::skip]
 const NEUTRAL_EN: &[&str] = &[
-    "How many days is delivery?",
-    "Can I pay on delivery?",
-    "Could you send a photo?",
-    "Ok, I'll think about it",
+    "How many days is delivery?", "Can I pay on delivery?", "Could you send a photo?", "Ok, I'll think about it",
     "Is there another colour?",
 ];
+#[rustfmt::skip]
 const IGNORED_RU: &[&str] = &[
-    "Третий раз пишу, никто не отвечает!",
-    "Вы вообще работаете? Жду ответа со вчера",
-    "Почему так долго отвечаете?",
+    "Третий раз пишу, никто не отвечает!", "Вы вообще работаете? Жду ответа со вчера", "Почему так долго отвечаете?",
     "Сколько можно ждать?!",
 ];
+#[rustfmt::skip]
 const IGNORED_EN: &[&str] = &[
-    "This is the third time I'm writing, nobody answers!",
-    "Why does it take so long to reply?",
+    "This is the third time I'm writing, nobody answers!", "Why does it take so long to reply?",
 ];
+#[rustfmt::skip]
 const PRICE_RU: &[&str] = &[
-    "слишком дорого",
-    "Дороговато, дайте скидку",
-    "За такие деньги? Нет, дорого",
+    "слишком дорого", "Дороговато, дайте скидку", "За такие деньги? Нет, дорого",
 ];
 const PRICE_B2B: &[&str] = &["Для опта цена слишком высокая", "Дорого, наш бюджет меньше"];
 const PRICE_EN: &[&str] = &["too expensive", "That's too pricey for me"];
+#[rustfmt::skip]
 const COMPETITOR_RU: &[&str] = &[
-    "у конкурентов дешевле",
-    "На Wildberries такие же на 2 тысячи дешевле",
-    "В соседнем магазине предложили дешевле",
+    "у конкурентов дешевле", "На Wildberries такие же на 2 тысячи дешевле", "В соседнем магазине предложили дешевле",
     "Конкуренты привезут за день, а вы за неделю",
 ];
+#[rustfmt::skip]
 const COMPETITOR_B2B: &[&str] = &[
-    "Ваше КП дороже, чем у конкурентов",
-    "Другая транспортная компания предложила на 15% дешевле",
+    "Ваше КП дороже, чем у конкурентов", "Другая транспортная компания предложила на 15% дешевле",
 ];
+#[rustfmt::skip]
 const COMPETITOR_EN: &[&str] = &[
-    "It's cheaper at other shops",
-    "Another store offered a better price",
+    "It's cheaper at other shops", "Another store offered a better price",
 ];
+#[rustfmt::skip]
 const OTHER_RU: &[&str] = &[
-    "Опять перенесли доставку, очень недоволен",
-    "Вы прислали не тот размер!",
+    "Опять перенесли доставку, очень недоволен", "Вы прислали не тот размер!",
     "Мне не нравится, как со мной разговаривают",
 ];
+#[rustfmt::skip]
 const OTHER_EN: &[&str] = &[
-    "You sent the wrong size!",
-    "The delivery was postponed again, not happy",
+    "You sent the wrong size!", "The delivery was postponed again, not happy",
 ];
 
+#[rustfmt::skip]
 const MANAGER_RU: &[&str] = &[
-    "Отправил счёт на оплату",
-    "Напоминаю о заказе, вам всё подошло?",
-    "Доставка 2–3 дня, курьер позвонит заранее",
-    "Могу предложить скидку 5% при оплате сегодня",
-    "Пришлю фото в течение часа",
+    "Отправил счёт на оплату", "Напоминаю о заказе, вам всё подошло?", "Доставка 2–3 дня, курьер позвонит заранее",
+    "Могу предложить скидку 5% при оплате сегодня", "Пришлю фото в течение часа",
     "Размер в наличии, бронирую за вами до завтра",
 ];
+#[rustfmt::skip]
 const MANAGER_B2B: &[&str] = &[
-    "Направил КП на почту",
-    "Договор в приложении, проверьте реквизиты",
-    "Машина будет на погрузке в четверг",
+    "Направил КП на почту", "Договор в приложении, проверьте реквизиты", "Машина будет на погрузке в четверг",
     "Счёт выставлен, оплата по безналу",
 ];
+#[rustfmt::skip]
 const MANAGER_EN: &[&str] = &[
-    "I've sent you the invoice",
-    "Delivery takes 2–3 days",
-    "Just checking in: is the order still relevant?",
+    "I've sent you the invoice", "Delivery takes 2–3 days", "Just checking in: is the order still relevant?",
 ];
+#[rustfmt::skip]
 const CALLS: &[&str] = &[
-    "Обсудили размер и доставку",
-    "Клиент уточнил сроки",
-    "Договорились о доставке на субботу",
-    "Клиент думает, перезвонит сам",
-    "Консультация по гарантии",
-    "Подтвердили заказ",
+    "Обсудили размер и доставку", "Клиент уточнил сроки", "Договорились о доставке на субботу",
+    "Клиент думает, перезвонит сам", "Консультация по гарантии", "Подтвердили заказ",
 ];
+#[rustfmt::skip]
 const NOTES: &[&str] = &[
-    "перезвонить",
-    "Перезвонить",
-    "перезвонить клиенту",
-    "Клиент просил перезвонить",
-    "Клиент выбирает между двумя моделями",
-    "Нужна доставка в пункт выдачи",
-    "Ждёт зарплату, просил придержать товар",
+    "перезвонить", "Перезвонить", "перезвонить клиенту", "Клиент просил перезвонить",
+    "Клиент выбирает между двумя моделями", "Нужна доставка в пункт выдачи", "Ждёт зарплату, просил придержать товар",
 ];
+#[rustfmt::skip]
 const TASKS: &[&str] = &[
-    "Перезвонить клиенту",
-    "Уточнить размер",
-    "Проверить оплату",
-    "Отправить трек-номер",
-    "Выставить счёт",
+    "Перезвонить клиенту", "Уточнить размер", "Проверить оплату", "Отправить трек-номер", "Выставить счёт",
 ];
+#[rustfmt::skip]
 const TASKS_B2B: &[&str] = &[
-    "Отправить КП",
-    "Выставить счёт",
-    "Согласовать договор",
-    "Запросить реквизиты",
-    "Рассчитать доставку",
+    "Отправить КП", "Выставить счёт", "Согласовать договор", "Запросить реквизиты", "Рассчитать доставку",
 ];
+#[rustfmt::skip]
 const MEETINGS: &[&str] = &[
-    "Встреча в офисе клиента",
-    "Созвон в Zoom по условиям поставки",
-    "Показали образцы на складе",
+    "Встреча в офисе клиента", "Созвон в Zoom по условиям поставки", "Показали образцы на складе",
 ];
 
-/// Freight routes as (from, in the genitive; to, in the accusative).
+/// Freight routes as (from, in the genitive; to, with its preposition).
+#[rustfmt::skip]
 const ROUTES: &[(&str, &str)] = &[
-    ("Владивостока", "Екатеринбург"),
-    ("Москвы", "Новосибирск"),
-    ("Санкт-Петербурга", "Казань"),
-    ("Новосибирска", "Москву"),
-    ("Казани", "Самару"),
-    ("Краснодара", "Ростов-на-Дону"),
-    ("Екатеринбурга", "Владивосток"),
+    ("Владивостока", "в Екатеринбург"), ("Москвы", "в Новосибирск"), ("Санкт-Петербурга", "в Казань"), ("Новосибирска", "в Москву"),
+    ("Казани", "в Самару"), ("Краснодара", "в Ростов-на-Дону"), ("Екатеринбурга", "во Владивосток"),
 ];
 
 /// The tone of a client's message written by [`client_message`], or `None`
@@ -308,11 +269,24 @@ pub(crate) fn freight_request(rng: &mut StdRng) -> (String, String) {
     let (from, to) = *pick(rng, ROUTES);
     let tons = rng.random_range(1..=20);
     let text = match rng.random_range(0..3) {
-        0 => format!("доставка из {from} в {to}, {tons} тонн, срочно"),
-        1 => format!("Нужна доставка груза из {from} в {to}, {tons} т, какие сроки?"),
-        _ => format!("Сколько будет стоить перевезти {tons} тонн из {from} в {to}?"),
+        0 => format!("доставка из {from} {to}, {tons} {}, срочно", tonnes(tons)),
+        1 => format!("Нужна доставка груза из {from} {to}, {tons} т, какие сроки?"),
+        _ => format!(
+            "Сколько будет стоить перевезти {tons} {} из {from} {to}?",
+            tonnes(tons)
+        ),
     };
-    (text, format!("Доставка груза из {from} в {to}, {tons} т"))
+    (text, format!("Доставка груза из {from} {to}, {tons} т"))
+}
+
+/// The word for tonnes agreeing with the number: 1 тонна, 3 тонны, 15 тонн.
+fn tonnes(count: u32) -> &'static str {
+    match (count % 10, count % 100) {
+        (_, 11..=14) => "тонн",
+        (1, _) => "тонна",
+        (2..=4, _) => "тонны",
+        _ => "тонн",
+    }
 }
 
 /// A manager's first reply, greeting by name.
@@ -346,7 +320,7 @@ pub(crate) fn first_reply(
 
 /// A manager's follow-up message.
 pub(crate) fn manager_message(rng: &mut StdRng, audience: Audience) -> &'static str {
-    *pick(
+    pick_copy(
         rng,
         if audience.is_english {
             MANAGER_EN
@@ -361,7 +335,7 @@ pub(crate) fn manager_message(rng: &mut StdRng, audience: Audience) -> &'static 
 /// A call summary; an unanswered call is `Не дозвонились`.
 pub(crate) fn call_summary(rng: &mut StdRng, answered: bool) -> &'static str {
     if answered {
-        *pick(rng, CALLS)
+        pick_copy(rng, CALLS)
     } else {
         "Не дозвонились"
     }
@@ -369,17 +343,17 @@ pub(crate) fn call_summary(rng: &mut StdRng, answered: bool) -> &'static str {
 
 /// A manager's note; many say only "перезвонить", with no date.
 pub(crate) fn note(rng: &mut StdRng) -> &'static str {
-    *pick(rng, NOTES)
+    pick_copy(rng, NOTES)
 }
 
 /// A task's text.
 pub(crate) fn task(rng: &mut StdRng, is_b2b: bool) -> &'static str {
-    *pick(rng, if is_b2b { TASKS_B2B } else { TASKS })
+    pick_copy(rng, if is_b2b { TASKS_B2B } else { TASKS })
 }
 
 /// A meeting's summary.
 pub(crate) fn meeting(rng: &mut StdRng) -> &'static str {
-    *pick(rng, MEETINGS)
+    pick_copy(rng, MEETINGS)
 }
 
 #[cfg(test)]
@@ -445,6 +419,21 @@ mod tests {
             let (text, title) = freight_request(&mut rng);
             assert!(text.contains(" из ") && text.contains('т'), "{text}");
             assert!(title.starts_with("Доставка груза из "), "{title}");
+        }
+    }
+
+    #[test]
+    fn tonnes_agree_with_their_number() {
+        for (count, word) in [
+            (1, "тонна"),
+            (3, "тонны"),
+            (5, "тонн"),
+            (11, "тонн"),
+            (15, "тонн"),
+            (21, "тонна"),
+            (22, "тонны"),
+        ] {
+            assert_eq!(tonnes(count), word, "{count}");
         }
     }
 

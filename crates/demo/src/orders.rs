@@ -75,17 +75,17 @@ fn status_at(
     let at = |days: i64| (ordered_at + TimeDelta::days(days)).min(now);
     if age < TimeDelta::days(1) {
         return (
-            *pick_weighted(rng, &[("new", 1.0), ("paid", 2.0)]),
+            pick_weighted(rng, &[("new", 1.0), ("paid", 2.0)]),
             ordered_at,
         );
     }
     if age < TimeDelta::days(5) {
         return (
-            *pick_weighted(rng, &[("paid", 1.0), ("shipped", 3.0), ("отправлен", 1.0)]),
+            pick_weighted(rng, &[("paid", 1.0), ("shipped", 3.0), ("отправлен", 1.0)]),
             at(1),
         );
     }
-    let status = *pick_weighted(
+    let status = pick_weighted(
         rng,
         &[
             ("delivered", 80.0),

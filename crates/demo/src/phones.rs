@@ -8,28 +8,23 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use crate::chance::{chance, pick, pick_weighted};
+use crate::chance::{chance, pick, pick_copy, pick_weighted};
 use crate::names::{Person, latin};
 
 /// How many ways [`write_phone`] writes a Russian number.
 pub(crate) const PHONE_STYLES: usize = 10;
 
+#[rustfmt::skip]
 const MOBILE_CODES: &[&str] = &[
-    "903", "905", "906", "909", "910", "911", "912", "913", "915", "916", "917", "919", "921",
-    "925", "926", "927", "929", "950", "951", "952", "953", "960", "961", "962", "964", "965",
-    "967", "968", "977", "980", "981", "985", "987", "995", "999",
+    "903", "905", "906", "909", "910", "911", "912", "913", "915", "916", "917", "919", "921", "925", "926", "927",
+    "929", "950", "951", "952", "953", "960", "961", "962", "964", "965", "967", "968", "977", "980", "981", "985",
+    "987", "995", "999",
 ];
 
+#[rustfmt::skip]
 const EMAIL_DOMAINS: &[(&str, f64)] = &[
-    ("mail.ru", 30.0),
-    ("yandex.ru", 22.0),
-    ("gmail.com", 20.0),
-    ("bk.ru", 6.0),
-    ("inbox.ru", 5.0),
-    ("list.ru", 5.0),
-    ("ya.ru", 5.0),
-    ("rambler.ru", 4.0),
-    ("icloud.com", 3.0),
+    ("mail.ru", 30.0), ("yandex.ru", 22.0), ("gmail.com", 20.0), ("bk.ru", 6.0), ("inbox.ru", 5.0), ("list.ru", 5.0),
+    ("ya.ru", 5.0), ("rambler.ru", 4.0), ("icloud.com", 3.0),
 ];
 
 /// Ten national digits of a Russian mobile number, e.g. `9161234567`.
@@ -106,7 +101,7 @@ pub(crate) fn personal_email(rng: &mut StdRng, person: &Person) -> String {
         _ => format!("{initial}.{last}"),
     };
     let domain = if person.is_english {
-        pick(
+        pick_copy(
             rng,
             &["gmail.com", "outlook.com", "yahoo.com", "icloud.com"],
         )

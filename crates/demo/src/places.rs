@@ -133,7 +133,7 @@ pub(crate) fn city_index(rng: &mut StdRng) -> usize {
         .enumerate()
         .map(|(index, city)| (index, city.weight))
         .collect();
-    *pick_weighted(rng, &weighted)
+    pick_weighted(rng, &weighted)
 }
 
 /// How a person writes their city: usually the standard name, often an

@@ -80,6 +80,7 @@ pub(crate) struct Staff {
 }
 
 /// (login, display name, first name, median reply minutes, workload)
+#[rustfmt::skip]
 const MANAGERS: &[(&str, &str, &str, f64, f64)] = &[
     ("m.petrova", "Мария Петрова", "Мария", 6.0, 1.3),
     ("a.smirnov", "Алексей Смирнов", "Алексей", 25.0, 1.0),
@@ -92,7 +93,10 @@ const MANAGERS: &[(&str, &str, &str, f64, f64)] = &[
 pub(crate) fn generate_staff(factory: &mut Factory, now: DateTime<Utc>) -> Staff {
     let founded = now - TimeDelta::days(365) + TimeDelta::hours(2);
     let mut users = Vec::new();
-    let admin = json!({"login": "admin", "display_name": "Администратор", "emails": "admin@shop.example.ru", "role": "admin", "active": true});
+    let admin = json!({
+        "login": "admin", "display_name": "Администратор", "emails": "admin@shop.example.ru",
+        "role": "admin", "active": true,
+    });
     users.push(factory.make(EntityKind::User, admin, founded));
     let mut managers = Vec::new();
     for (offset, &(login, display_name, first_name, reply_median_minutes, workload)) in
@@ -116,7 +120,10 @@ pub(crate) fn generate_staff(factory: &mut Factory, now: DateTime<Utc>) -> Staff
         });
         users.push(user);
     }
-    let analyst = json!({"login": "i.lebedev", "display_name": "Игорь Лебедев", "emails": "i.lebedev@shop.example.ru", "role": "analyst", "active": true});
+    let analyst = json!({
+        "login": "i.lebedev", "display_name": "Игорь Лебедев", "emails": "i.lebedev@shop.example.ru",
+        "role": "analyst", "active": true,
+    });
     users.push(factory.make(EntityKind::User, analyst, founded + TimeDelta::hours(1)));
 
     let mut pipelines = Vec::new();
@@ -158,7 +165,7 @@ pub(crate) fn manager_index(factory: &mut Factory, managers: &[Manager]) -> usiz
         .enumerate()
         .map(|(index, manager)| (index, manager.workload))
         .collect();
-    *pick_weighted(&mut factory.rng, &weighted)
+    pick_weighted(&mut factory.rng, &weighted)
 }
 
 #[cfg(test)]

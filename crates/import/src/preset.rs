@@ -65,6 +65,29 @@ struct PresetFile {
     constant: BTreeMap<String, String>,
 }
 
+/// Column names people commonly give their own spreadsheets, beyond the field labels.
+const GENERIC_SYNONYMS: &[(&str, &[&str])] = &[
+    (
+        "phones",
+        &[
+            "Телефон",
+            "Мобильный телефон",
+            "Моб. телефон",
+            "Phone",
+            "Mobile",
+        ],
+    ),
+    (
+        "emails",
+        &["Email", "Почта", "Электронная почта", "E-mail адрес"],
+    ),
+    ("last_name", &["Surname"]),
+    ("first_name", &["Given name"]),
+    ("middle_name", &["Patronymic"]),
+    ("city", &["Населённый пункт", "Town"]),
+    ("comment", &["Примечание", "Заметка", "Notes", "Note"]),
+];
+
 const BUILTIN: &[&str] = &[
     include_str!("../presets/amocrm-contacts.toml"),
     include_str!("../presets/amocrm-leads.toml"),
@@ -198,13 +221,14 @@ impl Preset {
     pub fn generic(kind: EntityKind) -> Self {
         let mut fields = BTreeMap::new();
         for def in kind.fields() {
+            let synonyms = GENERIC_SYNONYMS
+                .iter()
+                .filter(|(field, _)| *field == def.name)
+                .flat_map(|(_, words)| words.iter().map(|word| (*word).to_string()));
+            let names = [def.name, def.label_ru, def.label_en].map(str::to_string);
             fields.insert(
                 def.name.to_string(),
-                vec![
-                    def.name.to_string(),
-                    def.label_ru.to_string(),
-                    def.label_en.to_string(),
-                ],
+                names.into_iter().chain(synonyms).collect(),
             );
             if def.ty == FieldType::Money {
                 fields.insert(
@@ -216,6 +240,22 @@ impl Preset {
                     ],
                 );
             }
+        }
+        if kind == EntityKind::Contact {
+            fields.insert(
+                "full_name".into(),
+                [
+                    "ФИО",
+                    "Ф.И.О.",
+                    "Полное имя",
+                    "Full name",
+                    "Name",
+                    "Контакт",
+                ]
+                .iter()
+                .map(|word| (*word).to_string())
+                .collect(),
+            );
         }
         Self {
             name: format!("generic-{}", kind.collection()),

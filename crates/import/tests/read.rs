@@ -12,8 +12,11 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Each mapped row's draft and the owner it names.
+type Drafts = Vec<(Draft, Option<String>)>;
+
 /// Reads a file with a preset: the drafts and the issues.
-fn read(file: &str, preset: &str) -> (Vec<(Draft, Option<String>)>, Vec<RowIssue>, Table) {
+fn read(file: &str, preset: &str) -> (Drafts, Vec<RowIssue>, Table) {
     let mut table = Table::open(&data(file), &TableOptions::default()).expect("open");
     let mapper = Preset::builtin(preset)
         .expect("preset")

@@ -42,16 +42,20 @@ pub struct SessionRow {
 
 const KEY_COLUMNS: &str = "id, prefix, hash, role, name, user_id, created_at, revoked_at";
 
-fn key_from_row(
-    id: String,
-    prefix: String,
-    hash: String,
-    role: String,
-    name: String,
-    user_id: Option<String>,
-    created_at: DateTime<Utc>,
-    revoked_at: Option<DateTime<Utc>>,
-) -> Result<ApiKeyRow> {
+/// The columns of `api_keys`, in the order of [`KEY_COLUMNS`].
+type KeyColumns = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
+fn key_from_row(columns: KeyColumns) -> Result<ApiKeyRow> {
+    let (id, prefix, hash, role, name, user_id, created_at, revoked_at) = columns;
     let corrupt = |what: String| Error::BadQuery(format!("stored api key {prefix}: {what}"));
     Ok(ApiKeyRow {
         id: Id::parse(&id).map_err(|error| corrupt(error.to_string()))?,
@@ -70,7 +74,7 @@ fn key_from_row(
 
 macro_rules! key_row {
     ($row:expr) => {
-        key_from_row(
+        key_from_row((
             $row.get(0),
             $row.get(1),
             $row.get(2),
@@ -79,7 +83,7 @@ macro_rules! key_row {
             $row.get(5),
             $row.get(6),
             $row.get(7),
-        )
+        ))
     };
 }
 

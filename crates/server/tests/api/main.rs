@@ -1,0 +1,7 @@
+//! The HTTP API, driven over real HTTP against a server on a random port,
+//! on SQLite and PostgreSQL alike.
+
+mod helpers;
+mod imports;
+mod records;
+mod roles;
