@@ -7,10 +7,12 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use domain::ParseContext;
 use domain::{EntityKind, Id, Record};
-use import::{ImportError, MappedRow, Preset, RowIssue, Table, TableOptions};
+use import::{ImportError, MappedRow, Mapper, Preset, RowIssue, Table, TableOptions};
 use serde_json::json;
 use store::{NewAuditEntry, Store, Tx};
+use tokio::sync::mpsc::Sender;
 
 use crate::{Actor, App, Error, Permission, Result};
 
@@ -199,7 +201,7 @@ impl App {
             None => Preset::load(&options.preset, self.config.presets_dir.as_deref())?,
         };
         actor.require(Permission::Write(preset.entity))?;
-        let mut table = Table::open(path, &options.table)?;
+        let table = Table::open(path, &options.table)?;
         let mapper = preset.mapper(table.headers())?;
         let file = options
             .display_name
@@ -216,52 +218,36 @@ impl App {
         };
         let mut owners = self.users_by_name().await?;
         let mut tx = self.store.begin().await?;
-        let mut batch: Vec<MappedRow> = Vec::with_capacity(BATCH_ROWS);
-        for row in table.rows() {
-            report.rows_read += 1;
-            match row {
-                Ok(raw) => match mapper.map(&raw, &self.config.parse) {
-                    Ok(mapped) => batch.push(mapped),
-                    Err(issues) => reject(&mut report, issues),
-                },
-                Err(ImportError::Row { row, reason, .. }) => reject(
-                    &mut report,
-                    vec![RowIssue {
-                        row,
-                        column: "(whole row)".into(),
-                        field: String::new(),
-                        reason,
-                    }],
-                ),
-                Err(other) => return Err(other.into()),
+        // Reading and parsing run on a blocking thread while this task writes
+        // the previous batch: two stages, two cores. The channel's bound keeps
+        // memory flat whatever the file's size.
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<ReadBatch>>(2);
+        let parse = self.config.parse.clone();
+        let reader =
+            tokio::task::spawn_blocking(move || read_batches(table, mapper, parse, sender));
+        while let Some(batch) = receiver.recv().await {
+            let batch = batch?;
+            report.rows_read += batch.rows_read;
+            for issues in batch.rejected {
+                reject(&mut report, issues);
             }
-            if batch.len() >= BATCH_ROWS {
-                self.write_rows(
-                    &mut tx,
-                    preset.entity,
-                    &preset.system,
-                    std::mem::take(&mut batch),
-                    &mut owners,
-                    &mut report,
-                )
-                .await?;
-                progress(ImportProgress {
-                    rows_read: report.rows_read,
-                });
-            }
+            self.write_rows(
+                &mut tx,
+                preset.entity,
+                &preset.system,
+                batch.mapped,
+                &mut owners,
+                &mut report,
+            )
+            .await?;
+            progress(ImportProgress {
+                rows_read: report.rows_read,
+            });
         }
-        self.write_rows(
-            &mut tx,
-            preset.entity,
-            &preset.system,
-            batch,
-            &mut owners,
-            &mut report,
-        )
-        .await?;
-        progress(ImportProgress {
-            rows_read: report.rows_read,
-        });
+        reader.await.map_err(|error| Error::Io {
+            context: "reading the file".into(),
+            source: std::io::Error::other(error.to_string()),
+        })?;
         if report.rejected > 0 || options.dry_run {
             tx.rollback().await?;
             return Ok(report);
@@ -330,8 +316,7 @@ impl App {
                         report.updated += 1;
                         Some(record)
                     }),
-                    None => Record::create(draft.clone(), now).map(|mut record| {
-                        record.owner_id = draft.owner_id.flatten();
+                    None => Record::create(draft, now).map(|record| {
                         report.inserted += 1;
                         Some(record)
                     }),
@@ -394,6 +379,56 @@ impl App {
         report.owners_created.push(name.trim().to_string());
         Ok(user.id)
     }
+}
+
+/// Rows read and mapped, on their way to be written.
+struct ReadBatch {
+    rows_read: usize,
+    mapped: Vec<MappedRow>,
+    rejected: Vec<Vec<RowIssue>>,
+}
+
+/// Reads the whole table in batches and sends them on; stops early when the
+/// writer has gone away (it failed) or the file cannot be read further.
+fn read_batches(
+    mut table: Table,
+    mapper: Mapper,
+    parse: ParseContext,
+    sender: Sender<Result<ReadBatch>>,
+) {
+    let empty = || ReadBatch {
+        rows_read: 0,
+        mapped: Vec::with_capacity(BATCH_ROWS),
+        rejected: Vec::new(),
+    };
+    let mut batch = empty();
+    for row in table.rows() {
+        batch.rows_read += 1;
+        match row {
+            Ok(raw) => match mapper.map(&raw, &parse) {
+                Ok(mapped) => batch.mapped.push(mapped),
+                Err(issues) => batch.rejected.push(issues),
+            },
+            Err(ImportError::Row { row, reason, .. }) => batch.rejected.push(vec![RowIssue {
+                row,
+                column: "(whole row)".into(),
+                field: String::new(),
+                reason,
+            }]),
+            Err(other) => {
+                let _ = sender.blocking_send(Err(other.into()));
+                return;
+            }
+        }
+        if batch.mapped.len() >= BATCH_ROWS
+            && sender
+                .blocking_send(Ok(std::mem::replace(&mut batch, empty())))
+                .is_err()
+        {
+            return;
+        }
+    }
+    let _ = sender.blocking_send(Ok(batch));
 }
 
 fn reject(report: &mut ImportReport, issues: Vec<RowIssue>) {

@@ -14,6 +14,14 @@ use crate::{AuditAction, Cli, Command, ExportFormat, KeysAction, StoreArgs, User
 
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
+/// Prints a line to standard output; a closed pipe (`fundament ... | head`)
+/// is not an error worth a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// Runs one command.
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let file = FileConfig::load(cli.config.as_deref())?;
@@ -96,7 +104,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Migrate { store } => {
             let (app, resolved) = open(&file, store, "warn").await?;
-            println!(
+            say!(
                 "migrated {} ({})",
                 redact(&resolved.db),
                 app.store().backend_name()
@@ -105,7 +113,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Presets { dir } => {
             for preset in import_presets(dir.or(file.presets_dir.clone())) {
-                println!(
+                say!(
                     "{:<28} {:<11} {}",
                     preset.name,
                     preset.entity.collection(),
@@ -176,14 +184,14 @@ async fn serve(
                 .iter()
                 .map(|(name, count)| format!("{count} {name}"))
                 .collect();
-            println!("demo data loaded: {}", counts.join(", "));
-            println!(
+            say!("demo data loaded: {}", counts.join(", "));
+            say!(
                 "demo logins: {} (password: {})",
                 summary.logins.join(", "),
                 summary.password
             );
         } else {
-            println!(
+            say!(
                 "demo: the store already has users; nothing loaded (demo logins use the password {})",
                 summary.password
             );
@@ -196,7 +204,7 @@ async fn serve(
         .await
         .with_context(|| format!("listening on {address}"))?;
     let local = listener.local_addr().context("reading the bound address")?;
-    println!(
+    say!(
         "fundament is serving {} on http://{local}/ (data in {})",
         redact(&resolved.db),
         resolved.data_dir.display()
@@ -284,7 +292,7 @@ async fn import(
         } else {
             "checked (dry run), nothing written"
         };
-        println!(
+        say!(
             "{}: {verdict} — {} rows read, {} inserted, {} updated, {} rejected [{}; preset {} → {}]",
             report.file,
             report.rows_read,
@@ -302,13 +310,13 @@ async fn import(
             eprintln!("... and {} more issues", report.issues.len() - 50);
         }
         if !report.owners_created.is_empty() {
-            println!(
+            say!(
                 "new owners (inactive users, no password yet): {}",
                 report.owners_created.join(", ")
             );
         }
         if !report.unmapped_columns.is_empty() {
-            println!(
+            say!(
                 "columns not imported: {}",
                 report.unmapped_columns.join(", ")
             );
@@ -340,7 +348,7 @@ async fn keys(app: &App, operator: &Actor, action: KeysAction) -> Result<ExitCod
                 "created {} key {} ({}); it is shown only now:",
                 row.role, row.prefix, row.name
             );
-            println!("{key}");
+            say!("{key}");
         }
         KeysAction::List => {
             for key in app.list_keys(operator).await? {
@@ -348,7 +356,7 @@ async fn keys(app: &App, operator: &Actor, action: KeysAction) -> Result<ExitCod
                     || "active".to_string(),
                     |at| format!("revoked {}", at.format("%Y-%m-%d %H:%M")),
                 );
-                println!(
+                say!(
                     "{:<12} {:<12} {:<20} {} {}",
                     key.prefix,
                     key.role,
@@ -361,7 +369,7 @@ async fn keys(app: &App, operator: &Actor, action: KeysAction) -> Result<ExitCod
         KeysAction::Revoke { prefix } => {
             let prefix: String = prefix.chars().take(app::KEY_PREFIX.len() + 8).collect();
             app.revoke_key(operator, &prefix).await?;
-            println!("revoked {prefix}");
+            say!("revoked {prefix}");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -384,7 +392,7 @@ async fn users(app: &App, operator: &Actor, action: UsersAction) -> Result<ExitC
             let user = app
                 .create_user(operator, &login, &name, role, password.as_deref())
                 .await?;
-            println!("created user {login} ({role}) {}", user.id);
+            say!("created user {login} ({role}) {}", user.id);
         }
         UsersAction::List => {
             let page = app
@@ -398,7 +406,7 @@ async fn users(app: &App, operator: &Actor, action: UsersAction) -> Result<ExitC
                 )
                 .await?;
             for user in page.items {
-                println!(
+                say!(
                     "{:<24} {:<12} {:<6} {}",
                     user.text("login").unwrap_or(""),
                     user.text("role").unwrap_or(""),
@@ -414,7 +422,7 @@ async fn users(app: &App, operator: &Actor, action: UsersAction) -> Result<ExitC
         UsersAction::SetPassword { login } => {
             let password = read_password()?;
             app.set_password(operator, &login, &password).await?;
-            println!("password set for {login}");
+            say!("password set for {login}");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -435,7 +443,7 @@ async fn audit(app: &App, operator: &Actor, action: AuditAction) -> Result<ExitC
     match action {
         AuditAction::Verify => match app.verify_audit(operator).await? {
             AuditVerification::Intact { entries } => {
-                println!("audit log intact: {entries} entries verified");
+                say!("audit log intact: {entries} entries verified");
                 Ok(ExitCode::SUCCESS)
             }
             AuditVerification::Broken { seq, reason } => {
@@ -445,7 +453,7 @@ async fn audit(app: &App, operator: &Actor, action: AuditAction) -> Result<ExitC
         },
         AuditAction::Log { limit } => {
             for entry in app.audit_entries(operator, limit, None).await? {
-                println!(
+                say!(
                     "{:>6} {} {:<28} {:<14} {} {}",
                     entry.seq,
                     entry.at.format("%Y-%m-%d %H:%M:%S"),
