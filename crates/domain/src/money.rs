@@ -174,6 +174,32 @@ impl Money {
     }
 }
 
+impl Money {
+    /// The amount for people: thousands grouped by thin spaces, e.g. `1 149 700.00 RUB`.
+    pub fn to_grouped_string(&self) -> String {
+        let decimal = self.to_decimal_string();
+        let (sign, unsigned) = decimal
+            .strip_prefix('-')
+            .map_or(("", decimal.as_str()), |rest| ("-", rest));
+        let (integer, fraction) = unsigned
+            .split_once('.')
+            .map_or((unsigned, None), |(integer, fraction)| {
+                (integer, Some(fraction))
+            });
+        let mut grouped = String::new();
+        for (index, digit) in integer.chars().enumerate() {
+            if index > 0 && (integer.len() - index) % 3 == 0 {
+                grouped.push('\u{2009}');
+            }
+            grouped.push(digit);
+        }
+        match fraction {
+            Some(fraction) => format!("{sign}{grouped}.{fraction} {}", self.currency.code),
+            None => format!("{sign}{grouped} {}", self.currency.code),
+        }
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.to_decimal_string(), self.currency.code)
@@ -257,6 +283,20 @@ mod tests {
                 "{input:?} should be rejected"
             );
         }
+    }
+
+    #[test]
+    fn grouped_amounts_are_easy_to_read() {
+        let grouped = Money::parse("-1149700", Currency::RUB)
+            .unwrap()
+            .to_grouped_string();
+        assert_eq!(grouped, "-1\u{2009}149\u{2009}700.00 RUB");
+        assert_eq!(
+            Money::parse("999", Currency::RUB)
+                .unwrap()
+                .to_grouped_string(),
+            "999.00 RUB"
+        );
     }
 
     #[test]

@@ -106,7 +106,8 @@ impl Value {
                 .map(Email::as_str)
                 .collect::<Vec<_>>()
                 .join(", "),
-            Value::Money(money) => money.to_string(),
+            Value::Money(money) => money.to_grouped_string(),
+            Value::Bool(flag) => (if *flag { "✓" } else { "✗" }).to_string(),
             Value::Timestamp(at) => at.format("%Y-%m-%d %H:%M UTC").to_string(),
             other => match other.to_json() {
                 Json::String(text) => text,
