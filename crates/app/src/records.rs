@@ -22,40 +22,14 @@ pub struct BulkOutcome {
 
 impl App {
     /// One page of records the actor may see.
-    pub async fn list(
-        &self,
-        actor: &Actor,
-        kind: EntityKind,
-        mut query: ListQuery,
-    ) -> Result<Page> {
-        actor.require(Permission::Read(kind))?;
-        if let Some(owner) = scoped_owner(actor, kind)? {
-            query.filters.push(Filter::parse(
-                kind,
-                "owner_id",
-                FilterOp::Eq,
-                &owner.to_string(),
-            )?);
-        }
+    pub async fn list(&self, actor: &Actor, kind: EntityKind, query: ListQuery) -> Result<Page> {
+        let query = visible(actor, kind, query)?;
         Ok(self.store.list(kind, &query).await?)
     }
 
     /// How many records the actor may see match a query.
-    pub async fn count(
-        &self,
-        actor: &Actor,
-        kind: EntityKind,
-        mut query: ListQuery,
-    ) -> Result<i64> {
-        actor.require(Permission::Read(kind))?;
-        if let Some(owner) = scoped_owner(actor, kind)? {
-            query.filters.push(Filter::parse(
-                kind,
-                "owner_id",
-                FilterOp::Eq,
-                &owner.to_string(),
-            )?);
-        }
+    pub async fn count(&self, actor: &Actor, kind: EntityKind, query: ListQuery) -> Result<i64> {
+        let query = visible(actor, kind, query)?;
         Ok(self.store.count(kind, &query).await?)
     }
 
@@ -340,6 +314,20 @@ async fn check_references(record: &Record, tx: &mut Tx) -> Result<()> {
     } else {
         Err(Error::Invalid(errors))
     }
+}
+
+/// Checks the actor may read `kind` and narrows the query to what they may see.
+fn visible(actor: &Actor, kind: EntityKind, mut query: ListQuery) -> Result<ListQuery> {
+    actor.require(Permission::Read(kind))?;
+    if let Some(owner) = scoped_owner(actor, kind)? {
+        query.filters.push(Filter::parse(
+            kind,
+            "owner_id",
+            FilterOp::Eq,
+            &owner.to_string(),
+        )?);
+    }
+    Ok(query)
 }
 
 fn scoped_owner(actor: &Actor, kind: EntityKind) -> Result<Option<Id>> {

@@ -65,14 +65,7 @@ async fn replace(
     Path((collection, id)): Path<(String, String)>,
     body: Json<Value>,
 ) -> ApiResult<Json<Value>> {
-    let kind = kind_of(&collection)?;
-    Ok(Json(
-        state
-            .app
-            .update(&actor, kind, parse_id(&id)?, &object(body.0)?, true)
-            .await?
-            .to_json(),
-    ))
+    update(&state, &actor, &collection, &id, body.0, true).await
 }
 
 async fn patch(
@@ -81,14 +74,24 @@ async fn patch(
     Path((collection, id)): Path<(String, String)>,
     body: Json<Value>,
 ) -> ApiResult<Json<Value>> {
-    let kind = kind_of(&collection)?;
-    Ok(Json(
-        state
-            .app
-            .update(&actor, kind, parse_id(&id)?, &object(body.0)?, false)
-            .await?
-            .to_json(),
-    ))
+    update(&state, &actor, &collection, &id, body.0, false).await
+}
+
+/// PUT (`replace`) and PATCH differ only in whether omitted fields are cleared.
+async fn update(
+    state: &AppState,
+    actor: &app::Actor,
+    collection: &str,
+    id: &str,
+    body: Value,
+    replace: bool,
+) -> ApiResult<Json<Value>> {
+    let kind = kind_of(collection)?;
+    let record = state
+        .app
+        .update(actor, kind, parse_id(id)?, &object(body)?, replace)
+        .await?;
+    Ok(Json(record.to_json()))
 }
 
 async fn remove(
