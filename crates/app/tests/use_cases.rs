@@ -10,6 +10,7 @@ use test_support::{Backend, TestDb, backend_tests};
 
 backend_tests!(
     importing_a_bitrix24_export_twice_leaves_the_same_counts,
+    a_record_repeated_later_in_a_big_file_is_updated_not_duplicated,
     a_file_with_one_malformed_row_is_rejected_and_changes_nothing,
     a_dry_run_reports_without_writing,
     a_manager_sees_and_changes_only_their_own_deals,
@@ -119,6 +120,56 @@ async fn importing_a_bitrix24_export_twice_leaves_the_same_counts(backend: Backe
             .text("display_name"),
         Some("Мария Петрова")
     );
+}
+
+async fn a_record_repeated_later_in_a_big_file_is_updated_not_duplicated(backend: Backend) {
+    let (_db, app) = fresh(backend).await;
+    // More rows than one write batch, with id 7 again near the end.
+    let mut csv = String::from("external_id;first_name;phones\n");
+    for index in 1..=4500 {
+        csv.push_str(&format!("{index};Клиент {index};+7 916 {:07}\n", index));
+    }
+    csv.push_str("7;Клиент семь, исправлено;+7 916 0000007\n");
+    let path = std::env::temp_dir().join(format!("fundament-repeat-{}.csv", uuid_like()));
+    std::fs::write(&path, csv).expect("write");
+    let options = ImportOptions {
+        preset: "generic-contacts".into(),
+        ..ImportOptions::default()
+    };
+    let report = app
+        .import_file(&admin(), &path, &options, &mut |_| {})
+        .await
+        .expect("import");
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(
+        (
+            report.rows_read,
+            report.inserted,
+            report.updated,
+            report.rejected
+        ),
+        (4501, 4500, 1, 0)
+    );
+    assert_eq!(count(&app, EntityKind::Contact).await, 4500);
+    let page = app
+        .list(
+            &admin(),
+            EntityKind::Contact,
+            ListQuery {
+                search: Some("исправлено".into()),
+                ..ListQuery::default()
+            },
+        )
+        .await
+        .expect("list");
+    assert_eq!(page.items.len(), 1);
+}
+
+fn uuid_like() -> String {
+    format!("{}-{:?}", std::process::id(), std::time::SystemTime::now())
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
 }
 
 async fn a_file_with_one_malformed_row_is_rejected_and_changes_nothing(backend: Backend) {

@@ -240,6 +240,16 @@ impl Tx {
         values.map(|values| from_columns(kind, values)).transpose()
     }
 
+    /// Whether any record of `kind` came from `system`.
+    pub async fn has_source(&mut self, kind: EntityKind, system: &str) -> Result<bool> {
+        let sql = format!(
+            "SELECT 1 FROM {} WHERE source_system = $1 LIMIT 1",
+            table(kind)
+        );
+        let found = on_tx!(self, conn => sqlx::query(AssertSqlSafe(sql)).bind(system.to_string()).fetch_optional(conn).await?.is_some());
+        Ok(found)
+    }
+
     /// The records of `system` whose external ids are among `external_ids`,
     /// keyed by external id.
     pub async fn find_by_source(
@@ -252,9 +262,10 @@ impl Tx {
         let columns = columns(kind);
         for chunk in external_ids.chunks(500) {
             let rows: Vec<Vec<ColumnValue>> = match &mut self.inner {
-                // An IN list leaves PostgreSQL to guess, without statistics on
-                // the rows this import adds, whether the index pays; a join
-                // with the wanted ids makes it probe the unique index for each.
+                // A join with the wanted ids makes PostgreSQL probe the unique
+                // index for each. Not a prepared statement: a generic plan
+                // cached while the table was nearly empty would scan it whole
+                // on every later batch, as the import makes it grow.
                 TxInner::Postgres(transaction) => {
                     let sql = format!(
                         "SELECT {} FROM unnest($2::text[]) AS wanted(external_id) \
@@ -263,6 +274,7 @@ impl Tx {
                         table(kind),
                     );
                     let rows = sqlx::query(AssertSqlSafe(sql))
+                        .persistent(false)
                         .bind(system.to_string())
                         .bind(chunk.to_vec())
                         .fetch_all(&mut **transaction)
