@@ -12,8 +12,8 @@ use domain::Id;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::pages::{error_page, user_view};
-use super::{Lang, render};
+use super::pages::error_page;
+use super::{Lang, render_page};
 use crate::AppState;
 use crate::api::imports::{job_json, receive};
 use crate::auth::Browser;
@@ -36,7 +36,15 @@ async fn form(lang: Lang, State(state): State<AppState>, browser: Browser) -> Re
     if let Err(error) = browser.actor.require(app::Permission::Import) {
         return error_page(&state, lang, error.into());
     }
-    Html(render(&state, "import.html", json!({ "t": lang.texts(), "lang": lang.code(), "user": user_view(&browser.user), "active": "import", "presets": presets(&state) }))).into_response()
+    Html(render_page(
+        &state,
+        "import.html",
+        lang,
+        &browser.user,
+        "import",
+        json!({ "presets": presets(&state) }),
+    ))
+    .into_response()
 }
 
 async fn preview(
@@ -75,10 +83,8 @@ async fn preview(
                 .file_name()
                 .map(|name| name.to_string_lossy().to_string())
                 .unwrap_or_default();
-            Html(render(&state, "import_preview.html", json!({
-                "t": lang.texts(), "lang": lang.code(), "user": user_view(&browser.user), "active": "import",
-                "original_name": upload.original_name, "upload": file_name, "preset": options.preset, "detected": preview.detected, "entity": preview.entity,
-                "columns": preview.columns.iter().map(|(column, field)| json!({"column": column, "field": field})).collect::<Vec<_>>(),
+            Html(render_page(&state, "import_preview.html", lang, &browser.user, "import", json!({ "original_name": upload.original_name, "upload": file_name, "preset": options.preset, "detected": preview.detected, "entity": preview.entity,
+                "columns": preview.columns.iter().map(|(column, field)| json!({"column": column, "field": field })).collect::<Vec<_>>(),
                 "rows": rows, "dry_run": matches!(upload.field("dry_run"), Some("on" | "true")),
             })))
             .into_response()
@@ -161,10 +167,14 @@ async fn job(
     match result.await {
         Ok(job) => {
             let running = matches!(job.status, JobStatus::Queued | JobStatus::Running);
-            Html(render(&state, "import_job.html", json!({
-                "t": lang.texts(), "lang": lang.code(), "user": user_view(&browser.user), "active": "import",
-                "job": job_json(&job), "running": running,
-            })))
+            Html(render_page(
+                &state,
+                "import_job.html",
+                lang,
+                &browser.user,
+                "import",
+                json!({ "job": job_json(&job), "running": running, }),
+            ))
             .into_response()
         }
         Err(error) => error_page(&state, lang, error.into()),

@@ -66,6 +66,25 @@ pub fn templates() -> Environment<'static> {
     environment
 }
 
+/// Renders a page of the logged-in UI: adds the texts in `lang`, the user
+/// and the active tab to `context`.
+pub fn render_page(
+    state: &AppState,
+    name: &str,
+    lang: Lang,
+    user: &domain::Record,
+    active: &str,
+    mut context: serde_json::Value,
+) -> String {
+    if let serde_json::Value::Object(map) = &mut context {
+        map.insert("t".into(), serde_json::json!(lang.texts()));
+        map.insert("lang".into(), serde_json::json!(lang.code()));
+        map.insert("user".into(), pages::user_view(user));
+        map.insert("active".into(), serde_json::json!(active));
+    }
+    render(state, name, context)
+}
+
 /// Renders a template; a rendering failure becomes a plain error page.
 pub fn render(state: &AppState, name: &str, context: serde_json::Value) -> String {
     match state

@@ -10,7 +10,7 @@ use domain::{EntityKind, Id, Record};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Lang, render};
+use super::{Lang, render, render_page};
 use crate::AppState;
 use crate::auth::{Browser, SESSION_COOKIE};
 use crate::error::ApiError;
@@ -129,10 +129,7 @@ async fn contacts(
     match result.await {
         Ok((page, total)) => {
             let rows: Vec<Value> = page.items.iter().map(contact_row).collect();
-            Html(render(&state, "contacts.html", json!({
-                "t": lang.texts(), "lang": lang.code(), "user": user_view(&browser.user), "active": "contacts",
-                "rows": rows, "total": total, "q": search.unwrap_or_default(), "next_cursor": page.next_cursor,
-            })))
+            Html(render_page(&state, "contacts.html", lang, &browser.user, "contacts", json!({ "rows": rows, "total": total, "q": search.unwrap_or_default(), "next_cursor": page.next_cursor, })))
             .into_response()
         }
         Err(error) => error_page(&state, lang, error.into()),
@@ -189,12 +186,16 @@ async fn contact(
                 .iter()
                 .filter_map(|def| contact.fields.get(def.name).map(|value| json!({"label": if lang == Lang::Ru { def.label_ru } else { def.label_en }, "value": value.to_text()})))
                 .collect();
-            Html(render(&state, "contact.html", json!({
-                "t": lang.texts(), "lang": lang.code(), "user": user_view(&browser.user), "active": "contacts",
-                "contact": contact_row(&contact), "fields": fields,
+            Html(render_page(
+                &state,
+                "contact.html",
+                lang,
+                &browser.user,
+                "contacts",
+                json!({ "contact": contact_row(&contact), "fields": fields,
                 "activities": activities.iter().map(activity_view).collect::<Vec<_>>(),
-                "deals": deals.iter().map(deal_view).collect::<Vec<_>>(),
-            })))
+                "deals": deals.iter().map(deal_view).collect::<Vec<_>>(), }),
+            ))
             .into_response()
         }
         Err(error) => error_page(&state, lang, error.into()),
@@ -288,10 +289,14 @@ async fn deals(
         Ok::<_, app::Error>((columns, pipeline_names, chosen))
     };
     match result.await {
-        Ok((columns, pipelines, chosen)) => Html(render(&state, "deals.html", json!({
-            "t": lang.texts(), "lang": lang.code(), "user": user_view(&browser.user), "active": "deals",
-            "columns": columns, "pipelines": pipelines, "chosen": chosen,
-        })))
+        Ok((columns, pipelines, chosen)) => Html(render_page(
+            &state,
+            "deals.html",
+            lang,
+            &browser.user,
+            "deals",
+            json!({ "columns": columns, "pipelines": pipelines, "chosen": chosen, }),
+        ))
         .into_response(),
         Err(error) => error_page(&state, lang, error.into()),
     }
