@@ -177,6 +177,7 @@ async fn serve(
             contacts,
             ..demo::DemoConfig::default()
         };
+        say!("loading the demo CRM ({contacts} contacts) into an empty store…");
         let summary = app.load_demo(&Actor::system("demo"), &config).await?;
         if summary.loaded {
             let counts: Vec<String> = summary
@@ -280,7 +281,13 @@ async fn import(
         let report = match result {
             Ok(report) => report,
             Err(error) => {
-                eprintln!("{}: {error}", path.display());
+                // Import errors already name the file; others get it prefixed.
+                let message = error.to_string();
+                if message.starts_with(&path.display().to_string()) {
+                    eprintln!("{message}");
+                } else {
+                    eprintln!("{}: {message}", path.display());
+                }
                 failed = true;
                 continue;
             }
