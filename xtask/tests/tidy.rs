@@ -22,6 +22,10 @@ fn workspace_dependencies() -> BTreeMap<String, Vec<String>> {
         "demo",
         "test-support",
         "bench",
+        "pii",
+        "lexicon",
+        "synth",
+        "quality",
     ];
     crates
         .iter()
@@ -55,9 +59,16 @@ fn crates_depend_only_as_the_architecture_allows() {
         ("demo", &["domain"][..]),
         ("app", &["domain", "store", "import", "demo"][..]),
         ("server", &["app", "domain"][..]),
-        ("cli", &["app", "domain", "server", "demo"][..]),
+        (
+            "cli",
+            &["app", "domain", "server", "demo", "quality", "pii"][..],
+        ),
         ("test-support", &[][..]),
         ("bench", &[][..]),
+        ("pii", &["domain", "lexicon"][..]),
+        ("lexicon", &[][..]),
+        ("synth", &[][..]),
+        ("quality", &["domain", "import", "lexicon", "pii"][..]),
     ]);
     for (name, dependencies) in workspace_dependencies() {
         for dependency in dependencies {

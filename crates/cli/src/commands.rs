@@ -111,6 +111,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Standardize(args) => crate::data::standardize(args),
+        Command::Validate(args) => crate::data::validate(args),
+        Command::Dedupe(args) => crate::data::dedupe(args),
+        Command::Anonymize(args) => crate::data::anonymize(args),
+        Command::Readiness(args) => crate::data::readiness(args),
+        Command::Pii { action } => crate::data::pii(action),
         Command::Presets { dir } => {
             for preset in import_presets(dir.or(file.presets_dir.clone())) {
                 say!(

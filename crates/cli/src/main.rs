@@ -3,6 +3,7 @@
 
 mod commands;
 mod config;
+mod data;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -110,6 +111,21 @@ enum Command {
     Migrate {
         #[command(flatten)]
         store: StoreArgs,
+    },
+    /// Standardise a table's values in place: phones E.164, e-mails, dates ISO, names, cities.
+    Standardize(data::StandardizeArgs),
+    /// Check a table against rules written in YAML; write every violation.
+    Validate(data::ValidateArgs),
+    /// Find duplicate records in a table, or the same entities across two tables (--link).
+    Dedupe(data::DedupeArgs),
+    /// Write a training copy: identifiers pseudonymised, quasi-identifiers generalised, text scrubbed.
+    Anonymize(data::AnonymizeArgs),
+    /// Assess tables: per step a score, a prioritised fix-list, and whether models can be trained.
+    Readiness(data::ReadinessArgs),
+    /// Find or redact personal data in free text (JSON Lines on standard input).
+    Pii {
+        #[command(subcommand)]
+        action: data::PiiAction,
     },
     /// List the mapping presets.
     Presets {

@@ -1,0 +1,462 @@
+//! Step 4, match and merge: duplicate records within a table (`dedupe`) and
+//! the same people across two tables (`link`), with a Fellegi–Sunter model
+//! trained without labels and clusters that do not chain strangers together.
+//!
+//! The path: features (names keyed across scripts, phones, dates) →
+//! blocking keys → candidate pairs → comparison levels → u from random pairs,
+//! m by EM → match weights → pairs over the threshold → clusters, merged
+//! only when no pair across them is a family or namesake conflict and most
+//! pairs across them match.
+
+mod blocking;
+mod compare;
+mod features;
+mod model;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use serde::Serialize;
+
+pub use compare::Comparison;
+pub use model::{FieldWeight, Model};
+
+use crate::Frame;
+use crate::dates::column_order;
+use crate::roles::{Role, Roles};
+use features::{Features, Present};
+
+/// Settings of matching.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Pairs at or above this match probability are matches.
+    pub threshold: f64,
+    /// Blocks larger than this are compared by neighbourhood only.
+    pub max_block: usize,
+    /// Neighbours compared in a large block.
+    pub window: usize,
+    /// Random pairs drawn to estimate u.
+    pub random_pairs: usize,
+    pub today: NaiveDate,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            threshold: 0.5,
+            max_block: 60,
+            window: 10,
+            random_pairs: 400_000,
+            today: chrono::Local::now().date_naive(),
+        }
+    }
+}
+
+/// Records made ready for matching.
+pub struct Prepared {
+    pub ids: Vec<String>,
+    features: Vec<Features>,
+    present: Present,
+}
+
+/// Prepares a table's records (in parallel; names are the costly part).
+pub fn prepare(frame: &Frame, roles: &Roles, today: NaiveDate) -> Prepared {
+    let orders: Vec<_> = roles
+        .columns_of(Role::BirthDate)
+        .map(|c| {
+            (
+                c,
+                column_order(
+                    frame
+                        .rows
+                        .iter()
+                        .map(|r| r.get(c).map_or("", String::as_str)),
+                ),
+            )
+        })
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = frame.rows.len().div_ceil(threads).max(1);
+    let features: Vec<Features> = std::thread::scope(|scope| {
+        let handles: Vec<_> = frame
+            .rows
+            .chunks(chunk)
+            .map(|rows| {
+                let orders = &orders;
+                scope.spawn(move || {
+                    rows.iter()
+                        .map(|row| features::features(row, roles, orders, today))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let ids = frame
+        .rows
+        .iter()
+        .map(|row| row.get(roles.id).cloned().unwrap_or_default())
+        .collect();
+    Prepared {
+        ids,
+        features,
+        present: Present::of(roles),
+    }
+}
+
+/// A scored candidate pair (indices into the prepared records).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ScoredPair {
+    pub a: u32,
+    pub b: u32,
+    pub weight: f64,
+    pub probability: f64,
+}
+
+/// The trained model and the pairs it scored.
+pub struct Matches {
+    pub comparisons: Vec<Comparison>,
+    pub model: Model,
+    /// Candidate pairs that are not family or namesake conflicts, scored.
+    pub pairs: Vec<ScoredPair>,
+    /// How many candidate pairs blocking produced.
+    pub candidates: usize,
+}
+
+struct Engine<'a> {
+    features: &'a [Features],
+    comparisons: Vec<Comparison>,
+    persons: bool,
+}
+
+impl Engine<'_> {
+    fn levels(&self, a: u32, b: u32, out: &mut Vec<u8>) {
+        compare::levels(
+            &self.comparisons,
+            &self.features[a as usize],
+            &self.features[b as usize],
+            out,
+        );
+    }
+
+    fn conflict(&self, a: u32, b: u32) -> bool {
+        self.persons && compare::conflict(&self.features[a as usize], &self.features[b as usize])
+    }
+}
+
+fn parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| work(part)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Finds and scores candidate pairs among `features`; `cross` limits pairs
+/// to those with one record on each side of that index (linking two tables).
+fn score(
+    features: &[Features],
+    present: Present,
+    cross: Option<usize>,
+    settings: &Settings,
+) -> Matches {
+    let comparisons = compare::comparisons(&present);
+    let engine = Engine {
+        features,
+        comparisons,
+        persons: present.names,
+    };
+    let record_keys: Vec<Vec<u64>> = parallel(features, |part| {
+        part.iter()
+            .map(|f| {
+                let mut keys = Vec::new();
+                blocking::keys(f, &mut keys);
+                keys
+            })
+            .collect()
+    });
+    let keep = |i: u32, j: u32| match cross {
+        Some(split) => {
+            (i as usize) < split && (j as usize) >= split
+                || (j as usize) < split && (i as usize) >= split
+        }
+        None => true,
+    };
+    let candidates =
+        blocking::candidate_pairs(&record_keys, settings.max_block, settings.window, keep);
+    let k = engine.comparisons.len();
+    // Levels of every candidate, flattened; a conflict marks the pair out.
+    let evaluated: Vec<(u64, bool, Vec<u8>)> = parallel(&candidates, |part| {
+        let mut levels = Vec::with_capacity(k);
+        part.iter()
+            .map(|&pair| {
+                let (a, b) = ((pair >> 32) as u32, pair as u32);
+                engine.levels(a, b, &mut levels);
+                (pair, engine.conflict(a, b), levels.clone())
+            })
+            .collect()
+    });
+
+    // u from random pairs.
+    let n = features.len();
+    let mut rng = StdRng::seed_from_u64(0x5EED);
+    let total_pairs = match cross {
+        Some(split) => split * (n - split),
+        None => n * n.saturating_sub(1) / 2,
+    };
+    let draws = settings.random_pairs.min(total_pairs);
+    let mut random = Vec::with_capacity(draws);
+    if n >= 2 {
+        let mut levels = Vec::with_capacity(k);
+        for _ in 0..draws {
+            let (a, b) = match cross {
+                Some(split) => (rng.random_range(0..split), rng.random_range(split..n)),
+                None => {
+                    let a = rng.random_range(0..n);
+                    let mut b = rng.random_range(0..n - 1);
+                    if b >= a {
+                        b += 1;
+                    }
+                    (a, b)
+                }
+            };
+            engine.levels(a as u32, b as u32, &mut levels);
+            random.push(levels.clone());
+        }
+    }
+    let u = model::estimate_u(&engine.comparisons, &random);
+    let mut patterns: HashMap<Vec<u8>, f64> = HashMap::new();
+    for (_, conflict, levels) in &evaluated {
+        if !conflict {
+            *patterns.entry(levels.clone()).or_default() += 1.0;
+        }
+    }
+    let sessions = compare::sessions(&engine.comparisons);
+    let model = model::train(
+        &engine.comparisons,
+        u,
+        &patterns,
+        &sessions,
+        total_pairs as f64,
+    );
+    let pairs = evaluated
+        .iter()
+        .filter(|(_, conflict, _)| !conflict)
+        .map(|(pair, _, levels)| {
+            let weight = model.score(levels);
+            ScoredPair {
+                a: (pair >> 32) as u32,
+                b: *pair as u32,
+                weight,
+                probability: Model::probability(weight),
+            }
+        })
+        .collect();
+    Matches {
+        comparisons: engine.comparisons,
+        model,
+        pairs,
+        candidates: candidates.len(),
+    }
+}
+
+/// Duplicates within one table.
+pub struct Dedupe {
+    pub matches: Matches,
+    /// For each record, the index of its cluster's first record.
+    pub cluster_of: Vec<usize>,
+}
+
+impl Dedupe {
+    /// How many clusters hold more than one record, and how many records they hold.
+    pub fn duplicate_counts(&self) -> (usize, usize) {
+        let mut sizes: HashMap<usize, usize> = HashMap::new();
+        for cluster in &self.cluster_of {
+            *sizes.entry(*cluster).or_default() += 1;
+        }
+        let multi: Vec<usize> = sizes.values().copied().filter(|s| *s > 1).collect();
+        (multi.len(), multi.iter().sum())
+    }
+}
+
+/// Finds the duplicates in a prepared table and clusters them.
+pub fn dedupe(prepared: &Prepared, settings: &Settings) -> Dedupe {
+    let matches = score(&prepared.features, prepared.present, None, settings);
+    let engine = Engine {
+        features: &prepared.features,
+        comparisons: matches.comparisons.clone(),
+        persons: prepared.present.names,
+    };
+    let cluster_of = cluster(&engine, &matches, settings.threshold);
+    Dedupe {
+        matches,
+        cluster_of,
+    }
+}
+
+fn cluster(engine: &Engine, matches: &Matches, threshold: f64) -> Vec<usize> {
+    let n = engine.features.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    let mut members: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut order: Vec<&ScoredPair> = matches
+        .pairs
+        .iter()
+        .filter(|p| p.probability >= threshold)
+        .collect();
+    order.sort_by(|x, y| y.weight.total_cmp(&x.weight));
+    let mut levels = Vec::new();
+    for pair in order {
+        let (ra, rb) = (
+            find(&mut parent, pair.a as usize),
+            find(&mut parent, pair.b as usize),
+        );
+        if ra == rb {
+            continue;
+        }
+        let (sa, sb) = (members[ra].len(), members[rb].len());
+        if sa * sb > 1 {
+            if sa * sb > 2_500 {
+                continue;
+            }
+            // Merge two groups only if no pair across them is a conflict and
+            // most pairs across them match on their own: no chaining.
+            let mut agreeing = 0;
+            let mut total_weight = 0.0;
+            let mut blocked = false;
+            'check: for &x in &members[ra] {
+                for &y in &members[rb] {
+                    if engine.conflict(x, y) {
+                        blocked = true;
+                        break 'check;
+                    }
+                    engine.levels(x, y, &mut levels);
+                    let weight = matches.model.score(&levels);
+                    total_weight += weight;
+                    if Model::probability(weight) >= threshold {
+                        agreeing += 1;
+                    }
+                }
+            }
+            // Most pairs across agree, or the evidence across is positive on average.
+            if blocked || (agreeing * 2 < sa * sb && total_weight <= 0.0) {
+                continue;
+            }
+        }
+        let (keep, gone) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        parent[gone] = keep;
+        let moved = std::mem::take(&mut members[gone]);
+        members[keep].extend(moved);
+    }
+    (0..n)
+        .map(|i| {
+            let root = find(&mut parent, i);
+            members[root]
+                .iter()
+                .copied()
+                .min()
+                .map_or(i, |m| m as usize)
+        })
+        .collect()
+}
+
+/// A matched pair across two tables.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Link {
+    pub left: usize,
+    pub right: usize,
+    pub probability: f64,
+}
+
+/// The same entities across two prepared tables: each record on the left is
+/// linked to at most one on the right and back, best pairs first.
+pub fn link(left: &Prepared, right: &Prepared, settings: &Settings) -> (Matches, Vec<Link>) {
+    let present = left.present.and(right.present);
+    let mut all = left.features.clone();
+    all.extend(right.features.iter().cloned());
+    let split = left.features.len();
+    let matches = score(&all, present, Some(split), settings);
+    let mut order: Vec<&ScoredPair> = matches
+        .pairs
+        .iter()
+        .filter(|p| p.probability >= settings.threshold)
+        .collect();
+    order.sort_by(|x, y| y.weight.total_cmp(&x.weight));
+    let mut left_used = vec![false; split];
+    let mut right_used = vec![false; all.len() - split];
+    let mut links = Vec::new();
+    for pair in order {
+        let (l, r) = if (pair.a as usize) < split {
+            (pair.a as usize, pair.b as usize - split)
+        } else {
+            (pair.b as usize, pair.a as usize - split)
+        };
+        if left_used[l] || right_used[r] {
+            continue;
+        }
+        left_used[l] = true;
+        right_used[r] = true;
+        links.push(Link {
+            left: l,
+            right: r,
+            probability: pair.probability,
+        });
+    }
+    (matches, links)
+}
+
+/// Each field's part in the weight of the pair (a, b) of a prepared table.
+pub fn explain(prepared: &Prepared, matches: &Matches, a: usize, b: usize) -> Vec<FieldWeight> {
+    let mut levels = Vec::new();
+    compare::levels(
+        &matches.comparisons,
+        &prepared.features[a],
+        &prepared.features[b],
+        &mut levels,
+    );
+    matches.model.explain(&matches.comparisons, &levels)
+}
+
+impl Present {
+    fn and(self, other: Present) -> Present {
+        Present {
+            names: self.names && other.names,
+            patronymic: self.patronymic && other.patronymic,
+            phone: self.phone && other.phone,
+            email: self.email && other.email,
+            birth: self.birth && other.birth,
+            city: self.city && other.city,
+            region: self.region && other.region,
+            address: self.address && other.address,
+            locality: self.locality && other.locality,
+            house: self.house && other.house,
+            postcode: self.postcode && other.postcode,
+            national_id: self.national_id && other.national_id,
+            inn: self.inn && other.inn,
+            company: self.company && other.company,
+            sku: self.sku && other.sku,
+            product: self.product && other.product,
+        }
+    }
+}
