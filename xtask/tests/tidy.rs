@@ -57,7 +57,7 @@ fn crates_depend_only_as_the_architecture_allows() {
         ("store", &["domain"][..]),
         ("import", &["domain"][..]),
         ("demo", &["domain"][..]),
-        ("app", &["domain", "store", "import", "demo"][..]),
+        ("app", &["domain", "store", "import", "demo", "quality"][..]),
         ("server", &["app", "domain"][..]),
         (
             "cli",

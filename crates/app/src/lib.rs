@@ -25,6 +25,7 @@ mod demo_data;
 mod error;
 mod export;
 mod importing;
+mod master;
 mod records;
 mod worker;
 
@@ -34,6 +35,9 @@ pub use demo_data::DemoSummary;
 pub use error::{Error, Result};
 pub use export::ExportFormat;
 pub use importing::{ImportOptions, ImportPreview, ImportProgress, ImportReport, presets};
+pub use master::{CandidatePair, Lineage, MERGEABLE, Merge};
+pub use quality::dedupe::FieldWeight;
+pub use quality::readiness::Report as ReadinessReport;
 pub use records::BulkOutcome;
 pub use worker::run_worker;
 

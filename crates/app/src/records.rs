@@ -317,7 +317,7 @@ async fn check_references(record: &Record, tx: &mut Tx) -> Result<()> {
 }
 
 /// Checks the actor may read `kind` and narrows the query to what they may see.
-fn visible(actor: &Actor, kind: EntityKind, mut query: ListQuery) -> Result<ListQuery> {
+pub(crate) fn visible(actor: &Actor, kind: EntityKind, mut query: ListQuery) -> Result<ListQuery> {
     actor.require(Permission::Read(kind))?;
     if let Some(owner) = scoped_owner(actor, kind)? {
         query.filters.push(Filter::parse(
@@ -340,7 +340,7 @@ fn scoped_owner(actor: &Actor, kind: EntityKind) -> Result<Option<Id>> {
     }
 }
 
-fn check_owner(actor: &Actor, record: &Record) -> Result<()> {
+pub(crate) fn check_owner(actor: &Actor, record: &Record) -> Result<()> {
     match actor.owner_scope(record.kind) {
         Some(owner) if owner.is_none() || record.owner_id != owner => {
             Err(not_found(record.kind, record.id))
@@ -349,7 +349,7 @@ fn check_owner(actor: &Actor, record: &Record) -> Result<()> {
     }
 }
 
-fn not_found(kind: EntityKind, id: Id) -> Error {
+pub(crate) fn not_found(kind: EntityKind, id: Id) -> Error {
     Error::NotFound {
         kind: kind.to_string(),
         id: id.to_string(),

@@ -117,7 +117,7 @@ async fn wait_for(client: &Client, selector: &str) -> fantoccini::elements::Elem
 }
 
 #[tokio::test]
-async fn a_manager_logs_in_finds_a_contact_and_imports_a_file() {
+async fn a_manager_logs_in_finds_a_contact_imports_a_file_and_reviews_duplicates() {
     let work = std::env::temp_dir().join(format!("fundament-browser-{}", std::process::id()));
     std::fs::create_dir_all(&work).expect("work dir");
     let (_server, base) = start_fundament(&work.join("data"));
@@ -270,6 +270,48 @@ async fn a_manager_logs_in_finds_a_contact_and_imports_a_file() {
             .expect("total"),
         "1"
     );
+
+    // The readiness report of the demo store, then the duplicates queue:
+    // merge the likeliest pair, read the golden record's lineage, undo.
+    wait_for(&client, "[data-test=nav-readiness]")
+        .await
+        .click()
+        .await
+        .expect("readiness page");
+    let score = wait_for(&client, "[data-test=score]")
+        .await
+        .text()
+        .await
+        .expect("score");
+    assert!(score.ends_with("/100"), "{score}");
+    wait_for(&client, "[data-test=fixes] li").await;
+    wait_for(&client, "[data-test=nav-duplicates]")
+        .await
+        .click()
+        .await
+        .expect("duplicates page");
+    wait_for(&client, "[data-test=weights]").await;
+    wait_for(&client, "[data-test=merge]")
+        .await
+        .click()
+        .await
+        .expect("merge");
+    let lineage = wait_for(&client, "[data-test=lineage]")
+        .await
+        .text()
+        .await
+        .expect("lineage");
+    assert!(
+        lineage.contains("phones") && lineage.contains("union of all members"),
+        "{lineage}"
+    );
+    wait_for(&client, "[data-test=undo]")
+        .await
+        .click()
+        .await
+        .expect("undo");
+    wait_for(&client, "[data-test=undone]").await;
+
     client.close().await.expect("close browser");
     let _ = std::fs::remove_dir_all(&work);
 }

@@ -304,7 +304,8 @@ impl Record {
         Json::Object(object)
     }
 
-    fn validate(&self) -> Result<(), Vec<FieldError>> {
+    /// Checks required fields and the kind's rules across fields.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors: Vec<FieldError> = self
             .kind
             .fields()

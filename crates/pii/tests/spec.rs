@@ -299,3 +299,48 @@ fn a_company_named_after_a_person_is_not_the_person() {
     none("Счёт от ООО Петров и К оплачен.");
     check("Счёт от ИП Петров оплачен.", &[(Person, "Петров")]);
 }
+
+#[test]
+fn signatures_and_greetings_name_people_the_lists_do_not_know() {
+    check("Заранее спасибо, Тоха.", &[(Person, "Тоха")]);
+    check(
+        "С уважением,\nРезеда Семёнова\nменеджер",
+        &[(Person, "Резеда Семёнова")],
+    );
+    check(
+        "Best regards,\nAmanda J. Schneider",
+        &[(Person, "Amanda J. Schneider")],
+    );
+    check(
+        "Оливия Сергеевна, здравствуйте!",
+        &[(Person, "Оливия Сергеевна")],
+    );
+    none("Добрый день, коллеги! Спасибо, всё получили.");
+}
+
+#[test]
+fn a_common_word_starting_a_sentence_is_that_word() {
+    none("Страховой номер указан неверно.");
+    none("Напомнить клиенту про оплату. Лицевой счёт закрыт.");
+    check(
+        "Троицкий Григорий Афанасьевич, менеджер",
+        &[(Person, "Троицкий Григорий Афанасьевич")],
+    );
+    check("Мельник просит рассрочку.", &[(Person, "Мельник")]);
+    check(
+        "ОГРН 1027700132195 Руководитель Ирина Олеговна Иванова просит акт.",
+        &[(Ogrn, "1027700132195"), (Person, "Ирина Олеговна Иванова")],
+    );
+}
+
+#[test]
+fn rivers_regions_and_cities_are_places() {
+    none("Склад на Неве, доставка по Волге и в Сибирь.");
+    none("Офис в Новосибирске, филиал во Владимире.");
+    check("Передал документы Владимиру.", &[(Person, "Владимиру")]);
+}
+
+#[test]
+fn a_plus_number_is_one_phone_even_when_its_range_is_reserved() {
+    check("Call me at +44 7700 900394.", &[(Phone, "+44 7700 900394")]);
+}

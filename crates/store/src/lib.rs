@@ -27,6 +27,7 @@ mod backend;
 mod error;
 mod jobs;
 mod layout;
+mod merges;
 mod personal;
 mod records;
 
@@ -36,5 +37,6 @@ pub use backend::{Store, Tx};
 pub use error::{Error, Result};
 pub use jobs::{Job, JobStatus};
 pub use layout::{COMMON_COLUMNS, ColumnType, columns};
+pub use merges::MergeRow;
 pub use personal::{PersonalColumn, personal_data_map};
 pub use records::{Filter, FilterOp, ListQuery, MAX_LIMIT as MAX_PAGE, Page, Sort};

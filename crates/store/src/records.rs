@@ -240,6 +240,31 @@ impl Tx {
         values.map(|values| from_columns(kind, values)).transpose()
     }
 
+    /// The records of `kind` whose reference field `field` points at `id`.
+    pub async fn referencing(
+        &mut self,
+        kind: EntityKind,
+        field: &str,
+        id: Id,
+    ) -> Result<Vec<Record>> {
+        if !kind.fields().iter().any(|def| def.name == field) {
+            return Err(Error::BadQuery(format!("{kind} has no field {field}")));
+        }
+        let columns = columns(kind);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {field} = $1",
+            column_list(&columns),
+            table(kind)
+        );
+        let rows: Vec<Vec<ColumnValue>> = on_tx!(self, conn => {
+            let rows = sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_all(conn).await?;
+            rows.iter().map(|row| read_columns!(row, &columns)).collect::<std::result::Result<Vec<_>, _>>()?
+        });
+        rows.into_iter()
+            .map(|values| from_columns(kind, values))
+            .collect()
+    }
+
     /// Whether any record of `kind` came from `system`.
     pub async fn has_source(&mut self, kind: EntityKind, system: &str) -> Result<bool> {
         let sql = format!(

@@ -13,6 +13,7 @@
 
 mod checksum;
 mod context;
+mod kinds;
 
 use std::sync::LazyLock;
 
@@ -20,9 +21,8 @@ use regex::Regex;
 
 use crate::entity::{Found, PiiKind};
 use context::{Hint, hint_before};
+use kinds::{Run, classify};
 
-/// A score a run must reach to be reported.
-const THRESHOLD: f32 = 1.5;
 /// How far back (in bytes) a cue word may stand; about 40 Cyrillic letters.
 const CUE_WINDOW: usize = 80;
 
@@ -95,16 +95,16 @@ fn passports_with_words(text: &str, masked: &[(usize, usize)]) -> Vec<Found> {
 
 /// One run of digits inside a chunk.
 #[derive(Debug, Clone, Copy)]
-struct Group {
-    start: usize,
-    end: usize,
+pub(super) struct Group {
+    pub start: usize,
+    pub end: usize,
     /// Where its digits start in [`Chunk::digits`].
-    from: usize,
-    len: usize,
+    pub from: usize,
+    pub len: usize,
     /// Whether the separator before it holds a space (so it may start a
     /// number of its own) or a parenthesis (an area code).
-    spaced_before: bool,
-    paren_before: bool,
+    pub spaced_before: bool,
+    pub paren_before: bool,
 }
 
 #[derive(Default)]
@@ -122,24 +122,6 @@ struct Scanner<'a> {
     text: &'a str,
     masks: &'a [(usize, usize)],
     chunk: Chunk,
-}
-
-/// A run of whole groups, as one candidate number.
-struct Run<'a> {
-    digits: &'a [u8],
-    groups: &'a [Group],
-    plus: bool,
-    paren: bool,
-}
-
-impl Run<'_> {
-    fn lens_are(&self, lens: &[usize]) -> bool {
-        self.groups.len() == lens.len() && self.groups.iter().zip(lens).all(|(g, l)| g.len == *l)
-    }
-
-    fn contiguous(&self) -> bool {
-        self.groups.len() == 1
-    }
 }
 
 impl Scanner<'_> {
@@ -250,10 +232,23 @@ impl Scanner<'_> {
         let hint = hint_before(window);
         let gap = &self.text[previous_end.min(start)..start];
         let is_list = previous_end > 0
-            && gap.chars().count() <= 6
-            && gap
-                .split(|c: char| !c.is_alphabetic())
-                .all(|word| matches!(word, "" | "и" | "или" | "or" | "and"));
+            && gap.chars().count() <= 12
+            && gap.split(|c: char| !c.is_alphabetic()).all(|word| {
+                matches!(
+                    word,
+                    "" | "и"
+                        | "или"
+                        | "либо"
+                        | "а"
+                        | "также"
+                        | "на"
+                        | "по"
+                        | "or"
+                        | "and"
+                        | "at"
+                        | "to"
+                )
+            });
         match hint {
             Hint::None if is_list => previous_hint,
             _ => hint,
@@ -330,180 +325,6 @@ impl Scanner<'_> {
     }
 }
 
-/// The best kind for a run and its score, if any reaches [`THRESHOLD`].
-fn classify(run: &Run, hint: Hint) -> Option<(PiiKind, f32)> {
-    let candidates = [
-        (PiiKind::Phone, phone(run)),
-        (PiiKind::Inn, inn(run)),
-        (PiiKind::Snils, snils(run)),
-        (PiiKind::Passport, passport(run)),
-        (PiiKind::Card, card(run)),
-        (PiiKind::Ogrn, ogrn(run)),
-        (PiiKind::BankAccount, bank_account(run)),
-    ];
-    candidates
-        .into_iter()
-        .filter_map(|(kind, base)| {
-            let base = base?;
-            let score = match hint {
-                Hint::None => base,
-                Hint::Kind(cued) if cued == kind => base + 4.0,
-                Hint::Kind(_) => base - 2.0,
-                Hint::Other => base - 3.0,
-            };
-            (score >= THRESHOLD).then_some((kind, score))
-        })
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-}
-
-/// Scores below are how sure the format alone makes us; `Some(0.0)` means
-/// "only with a cue word", `None` "never this kind".
-fn phone(run: &Run) -> Option<f32> {
-    let digits = run.digits;
-    let n = digits.len();
-    if run.plus {
-        // Numbers libphonenumber rejects (reserved ranges, new codes) are
-        // still written as phones when they carry a country code.
-        return match n {
-            8..=15 if valid_international(digits) => Some(6.0),
-            10..=15 if digits[0] != b'0' => Some(3.0),
-            _ => None,
-        };
-    }
-    let national = match n {
-        11 if matches!(digits[0], b'7' | b'8') => &digits[1..],
-        10 => digits,
-        5..=7 => return local_phone(run),
-        _ => return None,
-    };
-    if !matches!(national[0], b'3' | b'4' | b'8' | b'9') {
-        return None;
-    }
-    if !run.contiguous() {
-        return Some(match n {
-            11 if run.lens_are(&[3, 3, 3, 2]) => 1.0,
-            11 => 5.0,
-            _ if run.lens_are(&[4, 6]) || run.lens_are(&[2, 2, 6]) => 0.5,
-            _ if run.paren || run.groups[0].len == 3 => 4.0,
-            _ => 1.0,
-        });
-    }
-    Some(match (n, national[0]) {
-        (11, _) => 3.0,
-        (_, b'9') => 3.0,
-        _ if BIG_CITY_CODES.iter().any(|code| national.starts_with(code)) => 2.0,
-        _ => 0.5,
-    })
-}
-
-/// Area codes common enough that a bare ten-digit number with them is more
-/// likely a phone than an order number.
-const BIG_CITY_CODES: &[&[u8]] = &[
-    b"495", b"499", b"812", b"800", b"343", b"383", b"843", b"863", b"846", b"861",
-];
-
-/// «123-45-67», «12-34-56»: a local number, only when a cue says so.
-fn local_phone(run: &Run) -> Option<f32> {
-    let shaped = run.lens_are(&[3, 2, 2])
-        || run.lens_are(&[2, 2, 2])
-        || run.lens_are(&[3, 4])
-        || run.lens_are(&[1, 2, 2]);
-    shaped.then_some(0.0)
-}
-
-fn valid_international(digits: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(digits) else {
-        return false;
-    };
-    domain::Phone::parse(&format!("+{text}"), "RU").is_ok()
-}
-
-fn inn(run: &Run) -> Option<f32> {
-    let digits = run.digits;
-    if !matches!(digits.len(), 10 | 12) || !checksum::inn(digits) {
-        return None;
-    }
-    Some(match (run.contiguous(), digits.len(), digits[0]) {
-        (false, _, _) => 0.0,
-        (true, 12, _) => 4.0,
-        // New Moscow inspections issue 97xx, but a bare 9xx… is far more often a mobile.
-        (true, _, b'9') => 2.5,
-        _ => 3.5,
-    })
-}
-
-fn snils(run: &Run) -> Option<f32> {
-    if !checksum::snils(run.digits) {
-        return None;
-    }
-    Some(if run.lens_are(&[3, 3, 3, 2]) {
-        6.0
-    } else if run.lens_are(&[9, 2]) {
-        4.0
-    } else if run.contiguous() {
-        2.5
-    } else {
-        0.0
-    })
-}
-
-fn passport(run: &Run) -> Option<f32> {
-    let digits = run.digits;
-    // The series opens with a region code, 01 to 99.
-    if digits.len() != 10 || digits.starts_with(b"00") {
-        return None;
-    }
-    Some(if run.lens_are(&[2, 2, 6]) || run.lens_are(&[4, 6]) {
-        4.0
-    } else {
-        0.0
-    })
-}
-
-fn card(run: &Run) -> Option<f32> {
-    let digits = run.digits;
-    if !matches!(digits.len(), 13..=19) || !checksum::luhn(digits) {
-        return None;
-    }
-    if !checksum::card_prefix(digits) {
-        return Some(0.0);
-    }
-    let (last, rest) = run.groups.split_last()?;
-    let by_fours = rest.iter().all(|g| g.len == 4) && (1..=4).contains(&last.len);
-    Some(if run.contiguous() {
-        if digits.len() == 16 { 4.0 } else { 2.0 }
-    } else if by_fours || run.lens_are(&[4, 6, 5]) || run.lens_are(&[4, 6, 4]) {
-        6.0
-    } else {
-        0.0
-    })
-}
-
-fn ogrn(run: &Run) -> Option<f32> {
-    let digits = run.digits;
-    let plausible = match digits.len() {
-        13 => matches!(digits[0], b'1' | b'5'),
-        15 => digits[0] == b'3',
-        _ => false,
-    };
-    if !plausible || !checksum::ogrn(digits) {
-        return None;
-    }
-    Some(if run.contiguous() { 4.0 } else { 0.0 })
-}
-
-fn bank_account(run: &Run) -> Option<f32> {
-    let digits = run.digits;
-    if digits.len() != 20 || !matches!(digits[0], b'3' | b'4') {
-        return None;
-    }
-    Some(if checksum::bank_account(digits) {
-        4.0
-    } else {
-        0.0
-    })
-}
-
 /// The separator at `pos` if digits follow it: up to three characters of
 /// space, dash and parenthesis. Returns where the next digits start and
 /// whether the separator held a space or a parenthesis.
@@ -535,18 +356,23 @@ fn separator(text: &str, pos: usize, limit: usize) -> Option<(usize, bool, bool)
 }
 
 /// The part of `window` after its last sentence end. A full stop after a
-/// short word is an abbreviation («тел.», «р/сч.»), not an end.
+/// short word is an abbreviation («тел.», «р/сч.»), not an end, unless a
+/// capital letter follows it («… 400 руб. Верните …»).
 fn sentence_tail(window: &str) -> &str {
     for (index, c) in window.char_indices().rev() {
         let ends = match c {
             '\n' | '!' | '?' | ';' => true,
             '.' => {
-                window[..index]
+                let letters = window[..index]
                     .chars()
                     .rev()
                     .take_while(|c| c.is_alphabetic())
-                    .count()
-                    > 4
+                    .count();
+                let next_is_capital = window[index + 1..]
+                    .trim_start()
+                    .starts_with(|c: char| c.is_uppercase());
+                // One letter is an initial («А.Ю.») or «т.», never an end.
+                letters == 0 || letters > 4 || (next_is_capital && letters > 1)
             }
             _ => false,
         };

@@ -14,7 +14,9 @@
 
 mod cues;
 mod inflection;
+mod lower_case;
 mod readings;
+mod single;
 mod tokens;
 
 use std::collections::HashMap;
@@ -82,6 +84,8 @@ const PATTERNS: &[&[Part]] = {
     use Part::{First as F, Initial as I, Patronymic as P, Surname as S, Unknown as X};
     &[
         &[S, F, P],
+        &[S, X, P],
+        &[X, P, S],
         &[X, F, P],
         &[F, P, S],
         &[F, P, X],
@@ -103,6 +107,7 @@ const PATTERNS: &[&[Part]] = {
         &[F, X],
         &[X, S],
         &[X, P],
+        &[X, F],
         &[F, I],
     ]
 };
@@ -117,27 +122,6 @@ const MIN_FIRST_COUNT_IF_WORD: u32 = 1000;
 /// A surname with a surname's ending this common is a surname even where
 /// the same letters are a word (Зайцев, Комаров are also genitive plurals).
 const TRUSTED_SURNAME_COUNT: u32 = 100;
-/// Whether a lower-case word ends like a patronymic in some case
-/// (ивановичу, петровной): a cheap test before any lookup.
-fn patronymic_shaped(word: &str) -> bool {
-    let tail: String = word
-        .chars()
-        .rev()
-        .take(7)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    ["вич", "ьич", "вн", "ичн"]
-        .iter()
-        .any(|marker| tail.contains(marker))
-}
-
-/// Endings of surnames known only by their shape: the -ов/-ин declension.
-const UNLISTED_SURNAME_FORMS: &[&str] = &[
-    "ов", "ев", "ин", "ын", "ова", "ева", "ина", "ына", "ову", "еву", "ину", "ыну", "ове", "еве",
-    "ине", "ыне", "овым", "евым", "иным", "ыным",
-];
 
 /// Infinitives and imperatives («Напомнить», «Позвоните») start sentences
 /// in capitals and are never names.
@@ -148,13 +132,6 @@ fn looks_like_verb(word: &str) -> bool {
             .iter()
             .any(|ending| word.ends_with(ending))
 }
-
-/// English verbs that follow a name acting («Jack says», «Will is»).
-const ENGLISH_VERBS: &[&str] = &[
-    "is", "was", "will", "has", "had", "says", "said", "wants", "needs", "asks", "wrote", "sent",
-    "can", "could", "would", "should", "thinks", "knows", "told", "made", "took", "gave", "left",
-    "came", "went",
-];
 
 /// «Звонил», «Передала»: a past verb, where an unknown word might be taken
 /// for a name.
@@ -181,36 +158,6 @@ fn looks_like_past_verb(word: &str) -> bool {
         .iter()
         .any(|ending| word.ends_with(ending))
 }
-
-/// English given names that are also months.
-const ENGLISH_MONTH_NAMES: &[&str] = &["april", "may", "june", "august"];
-
-/// Neuter place names (Сосенское, Строгино, Одинцово) end so; people's names do not.
-fn looks_like_place_name(word: &str) -> bool {
-    let word = fold(word);
-    ["ское", "цкое", "ово", "ево", "ино", "ыно"]
-        .iter()
-        .any(|ending| word.ends_with(ending))
-}
-
-/// «на Пушкинской», «на Тверской»: a street or a metro station.
-fn looks_like_street(word: &str) -> bool {
-    let word = fold(word);
-    ["ская", "ской", "скую", "цкая", "цкой", "цкую"]
-        .iter()
-        .any(|ending| word.ends_with(ending))
-}
-
-/// Dative and instrumental forms: a town is not called so, a person is.
-const OBLIQUE_PERSONAL: readings::Forms = {
-    let cases = (inflection::DAT | inflection::INS) as readings::Forms;
-    cases | cases << 8
-};
-/// Endings of past and present verb forms («звонил», «просит», «ждёт»).
-const VERB_ENDINGS: &[&str] = &[
-    "л", "ла", "ли", "ло", "лся", "лась", "лись", "ет", "ит", "ут", "ют", "ат", "ят", "ется",
-    "ится",
-];
 
 struct Matcher<'t, 'a> {
     text: &'a str,
@@ -246,57 +193,6 @@ impl<'a> Matcher<'_, 'a> {
             }
         }
         (self.alone(index) && !self.place_after(index)).then_some((0, 1))
-    }
-
-    /// «передайте сергею ивановичу», «иванов иван иванович»: in lower case
-    /// only a patronymic with a first name (and a surname) is trusted, every
-    /// part listed and none an ordinary word.
-    fn lower_case_name(&mut self, index: usize) -> Option<usize> {
-        let lower = |matcher: &Self, position: usize| {
-            matcher.tokens.get(position).is_some_and(|t| {
-                !t.capitalized && !t.latin && (position == index || t.gap == Gap::Space)
-            })
-        };
-        if !lower(self, index) || !lower(self, index + 1) {
-            return None;
-        }
-        let shaped = |position: usize| patronymic_shaped(self.tokens[position].text);
-        let patterns: &[&[Part]] = match (
-            shaped(index + 1),
-            lower(self, index + 2) && shaped(index + 2),
-        ) {
-            (true, _) => &[
-                &[Part::First, Part::Patronymic, Part::Surname],
-                &[Part::First, Part::Patronymic],
-            ],
-            (false, true) => &[&[Part::Surname, Part::First, Part::Patronymic]],
-            (false, false) => return None,
-        };
-        for pattern in patterns {
-            if index + pattern.len() > self.tokens.len()
-                || !(0..pattern.len()).all(|offset| lower(self, index + offset))
-            {
-                continue;
-            }
-            let mut agreement = readings::ANY_FORM;
-            let fits = pattern.iter().enumerate().all(|(offset, part)| {
-                let readings = self.readings(index + offset);
-                let (listed, forms) = match part {
-                    Part::First => (
-                        readings.first_count >= 100 || readings.diminutive,
-                        readings.first,
-                    ),
-                    Part::Patronymic => (readings.patronymic_listed, readings.patronymic),
-                    _ => (readings.surname_listed, readings.surname),
-                };
-                agreement &= forms;
-                listed && !readings.common && !readings.never
-            });
-            if fits && agreement != 0 {
-                return Some(pattern.len());
-            }
-        }
-        None
     }
 
     /// «ООО Петров и К»: a company named after a person, not the person.
@@ -363,6 +259,10 @@ impl<'a> Matcher<'_, 'a> {
         if !token.capitalized || token.quote.is_some_and(|quote| self.org_quotes[quote]) {
             return false;
         }
+        // «ИП», «ООО», «ТЦ» are forms of business, not names.
+        if token.all_caps && token.text.chars().count() <= 3 && !self.is_initial(index) {
+            return false;
+        }
         self.is_initial(index) || !self.readings(index).never
     }
 
@@ -398,6 +298,7 @@ impl<'a> Matcher<'_, 'a> {
             // Петровна») is that word, unless it is a common name itself or
             // initials (a patronymic, for a first name) vouch for it.
             let vouched = has_initial
+                || (offset == 0 && self.signature_before(position))
                 || (*part == Part::First && has_patronymic)
                 || (*part == Part::Surname && has_patronymic && pattern.contains(&Part::First));
             let strong_itself = match part {
@@ -441,14 +342,19 @@ impl<'a> Matcher<'_, 'a> {
                 }
                 Part::Unknown => {
                     let plausible = token.text.chars().nth(1).is_some()
-                        && !readings.common
+                        && (!readings.common || (offset == 0 && self.signature_before(position)))
                         && readings.place == Place::None
                         && !token.all_caps
                         && !looks_like_verb(token.text)
                         && !looks_like_past_verb(token.text)
                         // Mid-sentence capitals are names; at a sentence start only
                         // surnames, or words after a signature («С уважением,»).
-                        && (!weak || readings.is_surname() || self.person_cue_before(position));
+                        && (!weak
+                            || readings.is_surname()
+                            || self.person_cue_before(position)
+                            // «Оливия Сергеевна, здравствуйте!»
+                            || (pattern == [Part::Unknown, Part::Patronymic]
+                                && (self.addressed(index + 1) || self.acting(index + 1))));
                     if !plausible || !self.unknown_is_vouched(index, pattern) {
                         return false;
                     }
@@ -456,6 +362,14 @@ impl<'a> Matcher<'_, 'a> {
                 }
             };
             agreement &= forms;
+        }
+        // «Shmidt Ildar»: a surname before a first name is guessed only in
+        // Latin script, before a Russian first name, where Russian surnames
+        // are not in the lists.
+        if pattern == [Part::Unknown, Part::First]
+            && !(self.tokens[index].latin && self.readings(index + 1).diminutive)
+        {
+            return false;
         }
         // Scripts do not mix inside one name.
         let latin = self.tokens[index].latin;
@@ -501,136 +415,16 @@ impl<'a> Matcher<'_, 'a> {
         })
     }
 
-    /// A single word as a name.
-    fn alone(&mut self, index: usize) -> bool {
-        let token = self.tokens[index];
-        if self.is_initial(index)
-            || token.text.chars().count() < 3
-            || (token.all_caps && token.text.chars().count() <= 3)
-        {
-            return false;
-        }
-        let weak = self.at_sentence_start(index);
-        let cue = self.person_cue_before(index);
-        let location = self.location_preposition_before(index);
-        let addressed = self.addressed(index);
-        let acting = self.acting(index);
-        let readings = self.readings(index);
-        // «Владимир», «Артём» are cities and common first names: the name wins
-        // unless a preposition of place stands before it.
-        let common_first_name = readings.first_count >= MIN_FIRST_COUNT_IF_WORD && !readings.common;
-        if readings.place == Place::City && (location || !common_first_name) {
-            return false;
-        }
-        // «Королёв» is a town; «Королёву», «Королёвым» or «позвоните Королёву» a person.
-        let oblique = readings.surname & OBLIQUE_PERSONAL != 0;
-        if readings.place == Place::Town
-            && (location || !(cue || acting || oblique || common_first_name))
-        {
-            return false;
-        }
-        if readings.latin {
-            return self.latin_alone(index, readings, weak, addressed);
-        }
-        if readings.not_alone
-            && (self.number_before(index) || !(cue || addressed || acting && !weak))
-        {
-            return false;
-        }
-        if looks_like_place_name(token.text)
-            || (self.previous_word(index, &[""]).as_deref() == Some("на")
-                && looks_like_street(token.text))
-        {
-            return false;
-        }
-        let name_despite_word = readings.first_count >= MIN_FIRST_COUNT_IF_WORD;
-        let first = readings.is_first()
-            && if weak {
-                (readings.first_count >= MIN_FIRST_COUNT_AT_START
-                    || readings.diminutive
-                    || addressed && readings.first_count >= 50)
-                    && (!readings.common || name_despite_word && (addressed || acting))
-            } else if cue {
-                readings.first_count >= MIN_FIRST_COUNT || readings.diminutive
-            } else {
-                (readings.first_count >= 50 || readings.diminutive)
-                    && (!readings.common || name_despite_word || addressed)
-            };
-        let trusted_surname = self.trusted_surname(index);
-        let surname = readings.is_surname()
-            && !location
-            && if weak {
-                readings.surname_listed
-                    && ((readings.surname_typical && (!readings.common || trusted_surname))
-                        || (acting && !readings.common))
-            } else if readings.surname_listed {
-                !readings.common || trusted_surname || cue
-            } else {
-                // Known only by its ending: adjectival forms («Лицевой») are words.
-                readings.surname_typical
-                    && !readings.common
-                    && token.text.chars().count() >= 5
-                    && UNLISTED_SURNAME_FORMS
-                        .iter()
-                        .any(|ending| fold(token.text).ends_with(ending))
-            };
-        let patronymic = readings.is_patronymic() && readings.patronymic_listed && !readings.common;
-        first || surname || patronymic
-    }
-
-    /// A Latin-script word alone: an English given name (not a word like
-    /// «May» at a sentence start), or a Russian one mid-sentence.
-    fn latin_alone(&self, index: usize, readings: Readings, weak: bool, addressed: bool) -> bool {
-        if !readings.is_first() || readings.common {
-            return false;
-        }
-        // Mid-sentence «Mark» is a name; «May» and «June» may still be months,
-        // and «6 Jan» is a date.
-        let month = ENGLISH_MONTH_NAMES.contains(&fold(self.tokens[index].text).as_str());
-        if self.number_before(index)
-            || (readings.not_alone
-                && !addressed
-                && (weak && !self.acting_in_english(index) || month))
-        {
-            return false;
-        }
-        readings.first_count > 0
-            || (readings.diminutive && (!weak || self.tokens[index].text.chars().count() >= 4))
-    }
-
-    /// «Jack asked», «Will said»: an English name followed by a verb.
-    fn acting_in_english(&self, index: usize) -> bool {
-        self.tokens.get(index + 1).is_some_and(|next| {
-            let word = fold(next.text);
-            next.gap == Gap::Space
-                && !next.capitalized
-                && (word.ends_with("ed") || ENGLISH_VERBS.contains(&word.as_str()))
-        })
-    }
-
-    /// «Вера, перезвоните», «Спасибо, Дмитрий!»: followed by a comma or an
-    /// exclamation mark, as someone addressed is.
-    fn addressed(&self, index: usize) -> bool {
-        self.text[self.tokens[index].end..].starts_with([',', '!'])
-    }
-
-    /// «Роман звонил», «Надежда просит»: followed by a verb, as someone
-    /// acting is — which «Вера в успех» is not.
-    fn acting(&self, index: usize) -> bool {
-        let Some(next) = self.tokens.get(index + 1) else {
-            return false;
-        };
-        if next.gap != Gap::Space || next.capitalized || next.latin {
-            return false;
-        }
-        let word = fold(next.text);
-        word.chars().count() >= 4 && VERB_ENDINGS.iter().any(|ending| word.ends_with(ending))
-    }
-
     /// A sentence, line or quotation starts at the token (or it follows
     /// initials, whose full stop may end a sentence).
     fn at_sentence_start(&self, index: usize) -> bool {
-        index == 0 || self.tokens[index].gap == Gap::Boundary || self.is_initial(index - 1)
+        index == 0
+            || self.tokens[index].gap == Gap::Boundary
+            || self.is_initial(index - 1)
+            // «ОГРН 5211603245739 Руководитель …»: a number ends a sentence
+            // whose full stop was left out.
+            || (self.tokens[index].gap == Gap::Other
+                && self.text[..self.tokens[index].start].trim_end().ends_with(|c: char| c.is_ascii_digit()))
     }
 
     /// The word before the token, folded, if only `separators` (and space)
@@ -661,6 +455,12 @@ impl<'a> Matcher<'_, 'a> {
     fn location_preposition_before(&self, index: usize) -> bool {
         self.previous_word(index, &[""])
             .is_some_and(|word| cues::LOCATION_PREPOSITIONS.contains(&word.as_str()))
+    }
+
+    /// «С уважением,» or «Best regards,» just before: a signature follows.
+    fn signature_before(&self, index: usize) -> bool {
+        self.previous_word(index, &[","])
+            .is_some_and(|word| cues::SIGNATURES.contains(&word.as_str()))
     }
 
     /// «менеджер Вера», «с Любовью», «Dear Rose».

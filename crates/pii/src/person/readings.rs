@@ -24,7 +24,7 @@ pub(crate) enum Place {
     /// A town of 50 000 people or more: a name alone only where a person is
     /// clearly meant («позвоните Королёву»).
     Town,
-    /// A city of 300 000 or more: a place, whatever stands around it.
+    /// A city of 250 000 or more: a place, whatever stands around it.
     City,
 }
 
@@ -102,7 +102,7 @@ pub(crate) fn analyze(word: &str, latin: bool) -> Readings {
             }
             if let Some(&population) = vocabulary.places.get(nominative) {
                 let place = match population {
-                    300_000.. => Place::City,
+                    250_000.. => Place::City,
                     50_000.. => Place::Town,
                     _ => Place::None,
                 };

@@ -3,6 +3,7 @@
 
 mod audit;
 pub(crate) mod imports;
+mod master;
 mod meta;
 mod records;
 
@@ -18,6 +19,7 @@ pub const MAX_JSON_BODY: usize = 4 * 1024 * 1024;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(records::router())
+        .merge(master::router())
         .merge(audit::router())
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .merge(imports::router())

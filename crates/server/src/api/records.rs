@@ -125,7 +125,7 @@ async fn bulk(
     ))
 }
 
-fn kind_of(collection: &str) -> ApiResult<EntityKind> {
+pub(crate) fn kind_of(collection: &str) -> ApiResult<EntityKind> {
     domain::ALL_KINDS
         .into_iter()
         .find(|kind| kind.collection() == collection)
@@ -138,7 +138,7 @@ fn kind_of(collection: &str) -> ApiResult<EntityKind> {
         })
 }
 
-fn parse_id(text: &str) -> ApiResult<Id> {
+pub(crate) fn parse_id(text: &str) -> ApiResult<Id> {
     Id::parse(text).map_err(|error| bad_request(&error.to_string()))
 }
 

@@ -69,6 +69,58 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
 }
 
 const TEXTS: &[(&str, &str, &str)] = &[
+    ("duplicates", "Дубли", "Duplicates"),
+    ("readiness", "Готовность данных", "Data readiness"),
+    ("companies", "Компании", "Companies"),
+    ("products", "Товары", "Products"),
+    (
+        "duplicates_hint",
+        "Пары записей, которые, вероятно, описывают одно и то же. Вес каждого поля показывает, за или против он говорит.",
+        "Pairs of records that probably describe one entity. Each field's weight says whether it speaks for or against.",
+    ),
+    ("match_weights", "Веса полей", "Field weights"),
+    ("merge", "Объединить", "Merge"),
+    ("not_duplicates", "Это разные", "Not duplicates"),
+    (
+        "no_duplicates",
+        "Дублей не найдено.",
+        "No duplicates found.",
+    ),
+    ("golden_record", "Золотая запись", "Golden record"),
+    ("merged_by", "Объединил(а)", "Merged by"),
+    ("references_moved", "Перенесено ссылок", "References moved"),
+    ("merge_undone", "Объединение отменено", "Merge undone"),
+    (
+        "lineage",
+        "Откуда каждое значение",
+        "Lineage of every value",
+    ),
+    ("value", "Значение", "Value"),
+    ("from_record", "Из записи", "From record"),
+    ("rule", "Правило", "Rule"),
+    ("members", "Объединённые записи", "Merged records"),
+    (
+        "survivor",
+        "сохранена как золотая",
+        "kept as the golden record",
+    ),
+    ("undo_merge", "Отменить объединение", "Undo merge"),
+    (
+        "fix_first",
+        "Что исправить в первую очередь",
+        "What to fix first",
+    ),
+    (
+        "enough_to_train",
+        "Хватит ли данных для обучения?",
+        "Enough to train?",
+    ),
+    ("yes", "да", "yes"),
+    ("no", "нет", "no"),
+    ("role", "Роль", "Role"),
+    ("filled", "Заполнено", "Filled"),
+    ("distinct", "Разных", "Distinct"),
+    ("formats", "Форматы", "Formats"),
     (
         "product",
         "fundament — данные CRM, готовые для ИИ",

@@ -3,6 +3,7 @@
 
 mod i18n;
 mod importing;
+mod master;
 mod pages;
 
 use axum::Router;
@@ -19,6 +20,7 @@ use crate::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(pages::router())
+        .merge(master::router())
         .merge(importing::router().layer(DefaultBodyLimit::max(crate::api::imports::MAX_UPLOAD)))
         .route(
             "/assets/app.css",
@@ -56,6 +58,15 @@ pub fn templates() -> Environment<'static> {
             include_str!("../../templates/import_job.html"),
         ),
         ("error.html", include_str!("../../templates/error.html")),
+        (
+            "duplicates.html",
+            include_str!("../../templates/duplicates.html"),
+        ),
+        ("merge.html", include_str!("../../templates/merge.html")),
+        (
+            "readiness.html",
+            include_str!("../../templates/readiness.html"),
+        ),
         ("docs.html", include_str!("../../templates/docs.html")),
     ] {
         if let Err(error) = environment.add_template(name, source) {

@@ -3,5 +3,6 @@
 
 mod helpers;
 mod imports;
+mod master;
 mod records;
 mod roles;
