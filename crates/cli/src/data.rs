@@ -135,9 +135,12 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
         threshold: args.threshold,
         ..Default::default()
     };
-    let left = read(&args.input)?;
-    let left_roles = args.columns.roles(&left)?;
-    let left_prepared = quality::dedupe::prepare(&left, &left_roles, settings.today);
+    let left_prepared = {
+        let left = read(&args.input)?;
+        let left_roles = args.columns.roles(&left)?;
+        // The table itself is not needed once its records are prepared.
+        quality::dedupe::prepare(&left, &left_roles, settings.today)
+    };
     match &args.link {
         None => {
             let outcome = quality::dedupe::dedupe(&left_prepared, &settings);
@@ -168,9 +171,11 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
             }
         }
         Some(right_path) => {
-            let right = read(right_path)?;
-            let right_roles = args.columns.roles(&right)?;
-            let right_prepared = quality::dedupe::prepare(&right, &right_roles, settings.today);
+            let right_prepared = {
+                let right = read(right_path)?;
+                let right_roles = args.columns.roles(&right)?;
+                quality::dedupe::prepare(&right, &right_roles, settings.today)
+            };
             let (matches, links) =
                 quality::dedupe::link(&left_prepared, &right_prepared, &settings);
             let rows = links.iter().map(|link| {

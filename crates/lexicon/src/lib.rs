@@ -22,7 +22,7 @@ mod places;
 mod translit;
 
 pub use names::{FirstName, Names, Patronymic, Surname};
-pub use places::{City, Places, Region};
+pub use places::{City, Places, Region, transposition_distance};
 pub use translit::{latin_key, to_latin};
 
 /// A person's grammatical gender, as names and patronymics mark it.

@@ -562,6 +562,19 @@ mod tests {
     #[test]
     fn missing_sources_and_duplicates_become_fixes_in_plain_words() {
         let mut rows = Vec::new();
+        let surnames = [
+            "Соколов",
+            "Лебедев",
+            "Козлов",
+            "Новиков",
+            "Морозов",
+            "Волков",
+            "Зайцев",
+            "Павлов",
+            "Семенов",
+            "Голубев",
+        ];
+        let names = ["Иван", "Олег", "Пётр", "Роман"];
         for i in 0..40 {
             let source = if i % 10 < 6 {
                 ""
@@ -570,8 +583,8 @@ mod tests {
             };
             rows.push(vec![
                 i.to_string(),
-                format!("Клиентов{} Иван", ["ов", "ин", "ский", "ич"][i % 4]),
-                format!("8 916 000-{:02}-{:02}", i / 100, i % 100),
+                format!("{} {}", surnames[i % 10], names[i / 10]),
+                format!("8 916 {:03}-{:02}-{:02}", 100 + i, i % 100, (i * 7) % 100),
                 source.to_string(),
                 if i % 2 == 0 {
                     "Успешно"
@@ -583,8 +596,8 @@ mod tests {
         }
         rows.push(vec![
             "dup".into(),
-            "Клиентовов Иван".into(),
-            "+7 916 000-00-00".into(),
+            "Соколов Иван".into(),
+            "+7 916 100-00-00".into(),
             "".into(),
             "".into(),
         ]);

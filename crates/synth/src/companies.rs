@@ -147,12 +147,19 @@ pub(crate) fn company(
     names: &mut HashSet<String>,
 ) -> Company {
     let mut name = company_name(rng);
+    let mut tries = 0;
     while names.contains(&name) {
-        name = format!(
-            "{} {}",
-            company_name(rng),
-            pick(rng, &["Плюс", "Групп", "М", "2000", "Про"])
-        );
+        tries += 1;
+        // The name space is finite; past a few tries a number keeps large runs going.
+        name = if tries > 8 {
+            format!("{} {}", company_name(rng), names.len() + tries)
+        } else {
+            format!(
+                "{} {}",
+                company_name(rng),
+                pick(rng, &["Плюс", "Групп", "М", "2000", "Про"])
+            )
+        };
     }
     names.insert(name.clone());
     let mut domain = slug(&name, Scheme::Informal);

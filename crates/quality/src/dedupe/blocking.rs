@@ -77,9 +77,6 @@ pub fn keys(f: &Features, out: &mut Vec<u64>) {
     if let Some(birth) = &birth {
         out.push(hash(9, &[birth]));
     }
-    if let (Some(year), Some(first)) = (&year, first) {
-        out.push(hash(10, &[year, prefix(first, 3)]));
-    }
     for form in &f.first_forms {
         if let Some(year) = &year {
             out.push(hash(11, &[year, form]));
@@ -87,9 +84,6 @@ pub fn keys(f: &Features, out: &mut Vec<u64>) {
         if let Some(last) = last {
             out.push(hash(12, &[prefix(last, 3), form]));
         }
-    }
-    if let (Some(year), Some(last)) = (&year, last) {
-        out.push(hash(13, &[year, prefix(last, 3)]));
     }
     if let (Some(postcode), Some(house)) = (&f.postcode, &f.house) {
         out.push(hash(14, &[postcode, house]));
@@ -100,10 +94,12 @@ pub fn keys(f: &Features, out: &mut Vec<u64>) {
     if let (Some(address), Some(house)) = (&f.address, &f.house) {
         out.push(hash(16, &[prefix(address, 6), house]));
     }
-    if let (Some(city), Some(last)) = (&f.city, last) {
-        out.push(hash(17, &[city, &skeleton(last)]));
-    }
-    if let Some(company) = &f.company {
+    // Colleagues share a company: for people it blocks nothing useful.
+    if let Some(company) = f
+        .company
+        .as_ref()
+        .filter(|_| last.is_none() && first.is_none())
+    {
         out.push(hash(18, &[prefix(company, 8)]));
         out.push(hash(19, &[&skeleton(&lexicon::latin_key(company))]));
     }
@@ -117,20 +113,39 @@ pub fn keys(f: &Features, out: &mut Vec<u64>) {
     out.dedup();
 }
 
+/// The order of records inside a large block: by name, so that a record's
+/// neighbours there are the ones most like it.
+pub fn sort_key(f: &Features) -> u64 {
+    let last = f.last.as_ref().map_or("", |k| k.key.as_str());
+    let first = f
+        .first_forms
+        .first()
+        .map(String::as_str)
+        .or(f.first.as_ref().map(|k| k.key.as_str()))
+        .unwrap_or("");
+    let mut hasher = DefaultHasher::new();
+    last.hash(&mut hasher);
+    let high = hasher.finish() & 0xFFFF_FFFF_0000_0000;
+    let mut hasher = DefaultHasher::new();
+    first.hash(&mut hasher);
+    high | (hasher.finish() >> 32)
+}
+
 /// Records sharing a key become candidate pairs (`i < j`, packed as
 /// `i << 32 | j`). A key shared by more than `max_block` records pairs each
-/// record only with its `window` neighbours in record order, so one common
-/// name cannot make the work quadratic.
+/// record only with its `window` neighbours in name order, so one common
+/// key cannot make the work quadratic.
 pub fn candidate_pairs(
     record_keys: &[Vec<u64>],
+    sort_keys: &[u64],
     max_block: usize,
     window: usize,
     keep: impl Fn(u32, u32) -> bool,
 ) -> Vec<u64> {
-    let mut entries: Vec<(u64, u32)> = record_keys
+    let mut entries: Vec<(u64, u64, u32)> = record_keys
         .iter()
         .enumerate()
-        .flat_map(|(i, keys)| keys.iter().map(move |key| (*key, i as u32)))
+        .flat_map(|(i, keys)| keys.iter().map(move |key| (*key, sort_keys[i], i as u32)))
         .collect();
     entries.sort_unstable();
     let mut pairs = Vec::new();
@@ -147,8 +162,8 @@ pub fn candidate_pairs(
         } else {
             block.len()
         };
-        for (x, &(_, i)) in block.iter().enumerate() {
-            for &(_, j) in block.iter().skip(x + 1).take(reach) {
+        for (x, &(_, _, i)) in block.iter().enumerate() {
+            for &(_, _, j) in block.iter().skip(x + 1).take(reach) {
                 if i != j && keep(i, j) {
                     let (a, b) = if i < j { (i, j) } else { (j, i) };
                     pairs.push(u64::from(a) << 32 | u64::from(b));

@@ -2,7 +2,8 @@
 //! levels (exact, close, far) that the Fellegi–Sunter model weighs.
 
 use chrono::Datelike;
-use strsim::{damerau_levenshtein, jaro_winkler};
+use lexicon::transposition_distance as damerau_levenshtein;
+use strsim::jaro_winkler;
 
 use super::features::{Features, NameKey, Present};
 
@@ -148,8 +149,11 @@ fn name_level(a: &NameKey, b: &NameKey) -> u8 {
         return 1;
     }
     let similarity = jaro_winkler(&a.folded, &b.folded).max(jaro_winkler(&a.key, &b.key));
-    let edits = damerau_levenshtein(&a.key, &b.key);
-    if similarity >= 0.94 || (edits <= 1 && a.key.len() >= 4) {
+    if similarity >= 0.94
+        || (a.key.len() >= 4
+            && a.key.len().abs_diff(b.key.len()) <= 1
+            && damerau_levenshtein(&a.key, &b.key) <= 1)
+    {
         2
     } else if similarity >= 0.85 {
         3
@@ -265,7 +269,8 @@ fn email_level(a: &[String], b: &[String]) -> u8 {
     let local = |e: &String| e.split('@').next().map(str::to_string).unwrap_or_default();
     let close = a.iter().any(|x| {
         b.iter().any(|y| {
-            (local(x) == local(y) && local(x).len() >= 4) || damerau_levenshtein(x, y) <= 1
+            (local(x) == local(y) && local(x).len() >= 4)
+                || (x.len().abs_diff(y.len()) <= 1 && damerau_levenshtein(x, y) <= 1)
         })
     });
     if close { 2 } else { 3 }

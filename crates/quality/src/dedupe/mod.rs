@@ -45,9 +45,9 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             threshold: 0.5,
-            max_block: 60,
-            window: 10,
-            random_pairs: 400_000,
+            max_block: 30,
+            window: 4,
+            random_pairs: 200_000,
             today: chrono::Local::now().date_naive(),
         }
     }
@@ -133,9 +133,73 @@ struct Engine<'a> {
     features: &'a [Features],
     comparisons: Vec<Comparison>,
     persons: bool,
+    /// Share of records with each record's surname and first name: an exact
+    /// match on a rare name says more than one on a common name.
+    term_frequency: Vec<(f64, f64)>,
+    surname: Option<usize>,
+    first_name: Option<usize>,
 }
 
-impl Engine<'_> {
+impl<'a> Engine<'a> {
+    fn new(features: &'a [Features], comparisons: Vec<Comparison>, persons: bool) -> Engine<'a> {
+        let mut last_counts: HashMap<&str, usize> = HashMap::new();
+        let mut first_counts: HashMap<&str, usize> = HashMap::new();
+        for f in features {
+            if let Some(last) = &f.last {
+                *last_counts.entry(last.key.as_str()).or_default() += 1;
+            }
+            if let Some(first) = first_key(f) {
+                *first_counts.entry(first).or_default() += 1;
+            }
+        }
+        let n = features.len().max(1) as f64;
+        let term_frequency = features
+            .iter()
+            .map(|f| {
+                let last = f
+                    .last
+                    .as_ref()
+                    .map_or(0, |k| last_counts.get(k.key.as_str()).copied().unwrap_or(0));
+                let first = first_key(f).map_or(0, |k| first_counts.get(k).copied().unwrap_or(0));
+                (last as f64 / n, first as f64 / n)
+            })
+            .collect();
+        let surname = comparisons.iter().position(|c| c.name == "surname");
+        let first_name = comparisons.iter().position(|c| c.name == "first name");
+        Engine {
+            features,
+            comparisons,
+            persons,
+            term_frequency,
+            surname,
+            first_name,
+        }
+    }
+
+    /// The pair's match weight: the model's, with exact name matches weighed
+    /// by how rare the name is (u replaced by the name's frequency).
+    fn weight(&self, model: &Model, a: u32, b: u32, levels: &[u8]) -> f64 {
+        let mut weight = model.score(levels);
+        let (ta, tb) = (
+            self.term_frequency[a as usize],
+            self.term_frequency[b as usize],
+        );
+        for (index, frequency) in [
+            (self.surname, ta.0.max(tb.0)),
+            (self.first_name, ta.1.max(tb.1)),
+        ] {
+            if let Some(k) = index
+                && levels.get(k) == Some(&1)
+                && frequency > 0.0
+            {
+                let u = model.u[k][1].max(1e-9);
+                // Bounded, so one name never outweighs the rest of the record.
+                weight += (u / frequency).log2().clamp(-6.0, 6.0);
+            }
+        }
+        weight
+    }
+
     fn levels(&self, a: u32, b: u32, out: &mut Vec<u8>) {
         compare::levels(
             &self.comparisons,
@@ -176,11 +240,7 @@ fn score(
     settings: &Settings,
 ) -> Matches {
     let comparisons = compare::comparisons(&present);
-    let engine = Engine {
-        features,
-        comparisons,
-        persons: present.names,
-    };
+    let engine = Engine::new(features, comparisons, present.names);
     let record_keys: Vec<Vec<u64>> = parallel(features, |part| {
         part.iter()
             .map(|f| {
@@ -197,20 +257,38 @@ fn score(
         }
         None => true,
     };
-    let candidates =
-        blocking::candidate_pairs(&record_keys, settings.max_block, settings.window, keep);
+    let sort_keys: Vec<u64> = features.iter().map(blocking::sort_key).collect();
+    let candidates = blocking::candidate_pairs(
+        &record_keys,
+        &sort_keys,
+        settings.max_block,
+        settings.window,
+        keep,
+    );
+    drop(record_keys);
     let k = engine.comparisons.len();
-    // Levels of every candidate, flattened; a conflict marks the pair out.
-    let evaluated: Vec<(u64, bool, Vec<u8>)> = parallel(&candidates, |part| {
-        let mut levels = Vec::with_capacity(k);
-        part.iter()
-            .map(|&pair| {
-                let (a, b) = ((pair >> 32) as u32, pair as u32);
-                engine.levels(a, b, &mut levels);
-                (pair, engine.conflict(a, b), levels.clone())
-            })
-            .collect()
-    });
+    // Levels of every candidate that is no family or namesake conflict,
+    // flattened: k bytes a pair.
+    let chunks: Vec<(Vec<u64>, Vec<u8>)> =
+        parallel(&candidates.chunks(65_536).collect::<Vec<_>>(), |part| {
+            let mut levels = Vec::with_capacity(k);
+            part.iter()
+                .map(|chunk| {
+                    let mut kept = Vec::with_capacity(chunk.len());
+                    let mut flat = Vec::with_capacity(chunk.len() * k);
+                    for &pair in *chunk {
+                        let (a, b) = ((pair >> 32) as u32, pair as u32);
+                        if engine.conflict(a, b) {
+                            continue;
+                        }
+                        engine.levels(a, b, &mut levels);
+                        kept.push(pair);
+                        flat.extend_from_slice(&levels);
+                    }
+                    (kept, flat)
+                })
+                .collect()
+        });
 
     // u from random pairs.
     let n = features.len();
@@ -220,9 +298,8 @@ fn score(
         None => n * n.saturating_sub(1) / 2,
     };
     let draws = settings.random_pairs.min(total_pairs);
-    let mut random = Vec::with_capacity(draws);
+    let mut sample: Vec<(u32, u32)> = Vec::with_capacity(draws);
     if n >= 2 {
-        let mut levels = Vec::with_capacity(k);
         for _ in 0..draws {
             let (a, b) = match cross {
                 Some(split) => (rng.random_range(0..split), rng.random_range(split..n)),
@@ -235,15 +312,27 @@ fn score(
                     (a, b)
                 }
             };
-            engine.levels(a as u32, b as u32, &mut levels);
-            random.push(levels.clone());
+            sample.push((a as u32, b as u32));
         }
     }
+    let random: Vec<Vec<u8>> = parallel(&sample, |part| {
+        let mut levels = Vec::with_capacity(k);
+        part.iter()
+            .map(|&(a, b)| {
+                engine.levels(a, b, &mut levels);
+                levels.clone()
+            })
+            .collect()
+    });
     let u = model::estimate_u(&engine.comparisons, &random);
     let mut patterns: HashMap<Vec<u8>, f64> = HashMap::new();
-    for (_, conflict, levels) in &evaluated {
-        if !conflict {
-            *patterns.entry(levels.clone()).or_default() += 1.0;
+    for (_, flat) in &chunks {
+        for levels in flat.chunks(k.max(1)) {
+            if let Some(count) = patterns.get_mut(levels) {
+                *count += 1.0;
+            } else {
+                patterns.insert(levels.to_vec(), 1.0);
+            }
         }
     }
     let sessions = compare::sessions(&engine.comparisons);
@@ -254,25 +343,41 @@ fn score(
         &sessions,
         total_pairs as f64,
     );
-    let pairs = evaluated
-        .iter()
-        .filter(|(_, conflict, _)| !conflict)
-        .map(|(pair, _, levels)| {
-            let weight = model.score(levels);
-            ScoredPair {
-                a: (pair >> 32) as u32,
-                b: *pair as u32,
-                weight,
-                probability: Model::probability(weight),
+    // Pairs far below any threshold are not kept: at a million records they
+    // are most of the candidates.
+    let floor = settings.threshold.min(0.05);
+    let pairs = parallel(&chunks, |part| {
+        let mut out = Vec::new();
+        for (kept, flat) in part {
+            for (pair, levels) in kept.iter().zip(flat.chunks(k.max(1))) {
+                let (a, b) = ((pair >> 32) as u32, *pair as u32);
+                let weight = engine.weight(&model, a, b, levels);
+                let probability = Model::probability(weight);
+                if probability >= floor {
+                    out.push(ScoredPair {
+                        a,
+                        b,
+                        weight,
+                        probability,
+                    });
+                }
             }
-        })
-        .collect();
+        }
+        out
+    });
     Matches {
         comparisons: engine.comparisons,
         model,
         pairs,
         candidates: candidates.len(),
     }
+}
+
+fn first_key(f: &Features) -> Option<&str> {
+    f.first_forms
+        .first()
+        .map(String::as_str)
+        .or(f.first.as_ref().map(|k| k.key.as_str()))
 }
 
 /// Duplicates within one table.
@@ -297,11 +402,11 @@ impl Dedupe {
 /// Finds the duplicates in a prepared table and clusters them.
 pub fn dedupe(prepared: &Prepared, settings: &Settings) -> Dedupe {
     let matches = score(&prepared.features, prepared.present, None, settings);
-    let engine = Engine {
-        features: &prepared.features,
-        comparisons: matches.comparisons.clone(),
-        persons: prepared.present.names,
-    };
+    let engine = Engine::new(
+        &prepared.features,
+        matches.comparisons.clone(),
+        prepared.present.names,
+    );
     let cluster_of = cluster(&engine, &matches, settings.threshold);
     Dedupe {
         matches,
@@ -352,7 +457,7 @@ fn cluster(engine: &Engine, matches: &Matches, threshold: f64) -> Vec<usize> {
                         break 'check;
                     }
                     engine.levels(x, y, &mut levels);
-                    let weight = matches.model.score(&levels);
+                    let weight = engine.weight(&matches.model, x, y, &levels);
                     total_weight += weight;
                     if Model::probability(weight) >= threshold {
                         agreeing += 1;
