@@ -396,7 +396,7 @@ pub fn conflict(a: &Features, b: &Features) -> bool {
         return true;
     }
     if let (Some(x), Some(y)) = (&a.birth, &b.birth)
-        && birth_level(x, y) == 4
+        && birth_level(x, y) >= 3
     {
         // One name and one household with a mistyped birth date is one
         // person; one name anywhere else with another birth date is a namesake.
