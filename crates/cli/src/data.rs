@@ -55,6 +55,10 @@ pub struct StandardizeArgs {
     /// How phones are written.
     #[arg(long, value_enum, default_value_t = PhoneFormat::E164)]
     phone_format: PhoneFormat,
+    /// A reference dictionary for a column role, `ROLE=FILE.yaml` (`Canonical: [spelling, ...]`);
+    /// repeatable. Lead sources (`source`) have a built-in one.
+    #[arg(long, value_name = "ROLE=FILE")]
+    dictionary: Vec<String>,
     #[command(flatten)]
     columns: ColumnArgs,
 }
@@ -62,13 +66,23 @@ pub struct StandardizeArgs {
 pub fn standardize(args: StandardizeArgs) -> Result<ExitCode> {
     let mut frame = read(&args.input)?;
     let roles = args.columns.roles(&frame)?;
-    let options = quality::standardize::Options {
+    let mut options = quality::standardize::Options {
         phone_format: match args.phone_format {
             PhoneFormat::E164 => quality::standardize::PhoneFormat::E164,
             PhoneFormat::Display => quality::standardize::PhoneFormat::Display,
         },
         ..Default::default()
     };
+    for spec in &args.dictionary {
+        let (role_name, file) = spec
+            .split_once('=')
+            .with_context(|| format!("--dictionary {spec:?}: expected ROLE=FILE"))?;
+        let role = quality::Role::parse(role_name)
+            .with_context(|| format!("--dictionary {spec:?}: unknown role {role_name:?}"))?;
+        let dictionary = quality::dictionary::Dictionary::read(Path::new(file))?;
+        options.dictionaries.retain(|(r, _)| *r != role);
+        options.dictionaries.push((role, dictionary));
+    }
     let summary = quality::standardize::standardize(&mut frame, &roles, &options);
     let headers: Vec<&str> = frame.headers.iter().map(String::as_str).collect();
     quality::write_csv(&args.out, &headers, &frame.rows)?;

@@ -364,3 +364,62 @@ fn anonymize_and_readiness_write_their_reports() {
     );
     assert!(std::fs::read_to_string(&html).unwrap().contains("<svg"));
 }
+
+#[test]
+fn lead_sources_map_to_one_name_and_unknown_ones_get_a_suggestion() {
+    let input = temp("sources.csv");
+    std::fs::write(&input, "id,Источник,Статус\n1,директ,новый\n2,yandex direct,Новый клиент\n3,реклама в яндекс директ,в работе\n4,Авито,???\n").expect("write");
+    let statuses = temp("statuses.yaml");
+    std::fs::write(
+        &statuses,
+        "Новый: [новый, новый клиент, new]\nВ работе: [в работе, in progress]\n",
+    )
+    .expect("write");
+    let (out, report) = (temp("sources-out.csv"), temp("sources-report.json"));
+    let output = fundament(&[
+        "standardize",
+        path(&input),
+        "--out",
+        path(&out),
+        "--report",
+        path(&report),
+        "--map",
+        "stage=Статус",
+        "--dictionary",
+        &format!("stage={}", path(&statuses)),
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let written = std::fs::read_to_string(&out).expect("output");
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(
+        lines[1..],
+        [
+            "1,Яндекс Директ,Новый",
+            "2,Яндекс Директ,Новый",
+            "3,реклама в яндекс директ,В работе",
+            "4,Авито,???"
+        ]
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    let flags = report["flags"].as_array().expect("flags");
+    assert!(
+        flags
+            .iter()
+            .any(|f| f["value"] == "реклама в яндекс директ" && f["suggestion"] == "Яндекс Директ"),
+        "{flags:?}"
+    );
+    let bad = fundament(&[
+        "standardize",
+        path(&input),
+        "--out",
+        path(&temp("x2.csv")),
+        "--dictionary",
+        "stage",
+    ]);
+    assert!(
+        text(&bad.stderr).contains("expected ROLE=FILE"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

@@ -16,6 +16,7 @@
 pub mod anonymize;
 mod dates;
 pub mod dedupe;
+pub mod dictionary;
 mod error;
 mod frame;
 mod person;

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::Frame;
 use crate::dates::{self, DateKind, Order};
+use crate::dictionary::Dictionary;
 use crate::person::{PersonName, parse_full_name, title_case};
 use crate::roles::{Role, Roles};
 use crate::values;
@@ -23,11 +24,14 @@ pub enum PhoneFormat {
 }
 
 /// Options of standardisation.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub phone_format: PhoneFormat,
     /// The date two-digit years and "never in the future" are judged against.
     pub today: NaiveDate,
+    /// Reference dictionaries for categorical columns, by role (lead
+    /// sources have a built-in one).
+    pub dictionaries: Vec<(Role, Dictionary)>,
 }
 
 impl Default for Options {
@@ -35,6 +39,7 @@ impl Default for Options {
         Options {
             phone_format: PhoneFormat::E164,
             today: chrono::Local::now().date_naive(),
+            dictionaries: vec![(Role::Source, Dictionary::lead_sources())],
         }
     }
 }
@@ -86,7 +91,8 @@ pub struct Summary {
 
 enum Outcome {
     Standard(String),
-    Unparsed(String),
+    /// Why not, and a suggestion for a person to confirm.
+    Unparsed(String, Option<String>),
 }
 
 /// Standardises `frame` in place, column by column according to `roles`.
@@ -111,7 +117,9 @@ pub fn standardize(frame: &mut Frame, roles: &Roles, options: &Options) -> Summa
         .columns
         .iter()
         .copied()
-        .filter(|(_, role)| standardizable(*role))
+        .filter(|(_, role)| {
+            standardizable(*role) || options.dictionaries.iter().any(|(r, _)| r == role)
+        })
         .collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -149,14 +157,14 @@ pub fn standardize(frame: &mut Frame, roles: &Roles, options: &Options) -> Summa
                                     summary.changed += 1;
                                     *cell = value;
                                 }
-                                Outcome::Unparsed(message) => {
+                                Outcome::Unparsed(message, suggestion) => {
                                     summary.unparsed += 1;
                                     flags.push(Flag {
                                         record_id: record_id.clone(),
                                         column: String::new(),
                                         value: cell.clone(),
                                         message,
-                                        suggestion: None,
+                                        suggestion,
                                     });
                                     if let Some(last) = flags.last_mut() {
                                         last.column = column.to_string();
@@ -234,7 +242,20 @@ fn standardizable(role: Role) -> bool {
 type Suspicion = Option<(String, Option<String>)>;
 
 fn standard_value(role: Role, cell: &str, order: Order, options: &Options) -> (Outcome, Suspicion) {
-    let unparsed = |what: &str| (Outcome::Unparsed(format!("not {what}")), None);
+    if let Some((_, dictionary)) = options.dictionaries.iter().find(|(r, _)| *r == role) {
+        return match dictionary.lookup(cell) {
+            Some(canonical) => (Outcome::Standard(canonical.to_string()), None),
+            None => (
+                Outcome::Unparsed(
+                    "not in the reference dictionary; add it there or confirm the suggestion"
+                        .into(),
+                    dictionary.suggest(cell).map(str::to_string),
+                ),
+                None,
+            ),
+        };
+    }
+    let unparsed = |what: &str| (Outcome::Unparsed(format!("not {what}"), None), None);
     match role {
         Role::Phone => match values::parse_phones(cell) {
             Ok(phones) => {
@@ -248,9 +269,12 @@ fn standard_value(role: Role, cell: &str, order: Order, options: &Options) -> (O
                 (Outcome::Standard(written.join(", ")), None)
             }
             Err(part) => (
-                Outcome::Unparsed(format!(
-                    "{part:?} is not a valid phone number; expected e.g. 8 (916) 123-45-67"
-                )),
+                Outcome::Unparsed(
+                    format!(
+                        "{part:?} is not a valid phone number; expected e.g. 8 (916) 123-45-67"
+                    ),
+                    None,
+                ),
                 None,
             ),
         },
@@ -259,7 +283,7 @@ fn standard_value(role: Role, cell: &str, order: Order, options: &Options) -> (O
                 let flag = suggestion.map(|s| ("the domain looks mistyped".to_string(), Some(s)));
                 (Outcome::Standard(email), flag)
             }
-            Err(reason) => (Outcome::Unparsed(reason), None),
+            Err(reason) => (Outcome::Unparsed(reason, None), None),
         },
         Role::BirthDate | Role::Date => {
             let kind = if role == Role::BirthDate {
@@ -318,7 +342,7 @@ fn standard_value(role: Role, cell: &str, order: Order, options: &Options) -> (O
 fn result(parsed: Result<String, String>) -> (Outcome, Suspicion) {
     match parsed {
         Ok(value) => (Outcome::Standard(value), None),
-        Err(reason) => (Outcome::Unparsed(reason), None),
+        Err(reason) => (Outcome::Unparsed(reason, None), None),
     }
 }
 
