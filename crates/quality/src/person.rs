@@ -145,8 +145,12 @@ pub fn parse_full_name(text: &str) -> PersonName {
         if forms.is_empty() {
             return 0;
         }
+        // A common first name (Павел, Денис, Роман) is a first name even
+        // though some families carry it as a surname.
+        let common = names.first_name(&t.text).is_some_and(|f| f.count >= 2_000);
         let surname = names.surname(&t.text);
         match surname {
+            _ if common => 3,
             Some(s) if s.count > 50 => 1,
             _ => 2,
         }

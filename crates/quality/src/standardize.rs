@@ -1,7 +1,7 @@
 //! Step 2, standardise: every value of a known column to its standard form,
 //! in place; what cannot be read stays as written and is counted.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -89,6 +89,11 @@ pub struct Summary {
     pub flags: Vec<Flag>,
 }
 
+/// Flags kept per column and worker: the counts stay exact, the list of
+/// examples stops growing (a million unreadable cells help nobody read).
+const MAX_FLAGS_PER_COLUMN: usize = 5_000;
+
+#[derive(Clone)]
 enum Outcome {
     Standard(String),
     /// Why not, and a suggestion for a person to confirm.
@@ -136,6 +141,9 @@ pub fn standardize(frame: &mut Frame, roles: &Roles, options: &Options) -> Summa
                 scope.spawn(move || {
                     let mut summaries = vec![ColumnSummary::default(); work.len()];
                     let mut flags = Vec::new();
+                    let mut flagged = vec![0usize; work.len()];
+                    // Categorical columns repeat a few values: read each once.
+                    let mut seen: HashMap<(usize, String), (Outcome, Suspicion)> = HashMap::new();
                     for row in rows.iter_mut() {
                         let record_id = row.get(id).cloned().unwrap_or_default();
                         for (slot, &(column, role)) in work.iter().enumerate() {
@@ -148,7 +156,15 @@ pub fn standardize(frame: &mut Frame, roles: &Roles, options: &Options) -> Summa
                             let summary = &mut summaries[slot];
                             summary.values += 1;
                             let order = orders.get(&column).copied().unwrap_or_default();
-                            let (outcome, flag) = standard_value(role, cell, order, options);
+                            let categorical = options.dictionaries.iter().any(|(r, _)| *r == role);
+                            let (outcome, flag) = if categorical {
+                                seen.entry((slot, cell.clone()))
+                                    .or_insert_with(|| standard_value(role, cell, order, options))
+                                    .clone()
+                            } else {
+                                standard_value(role, cell, order, options)
+                            };
+                            let keep_flag = flagged[slot] < MAX_FLAGS_PER_COLUMN;
                             match outcome {
                                 Outcome::Standard(value) if value == *cell => {
                                     summary.unchanged += 1
@@ -157,8 +173,10 @@ pub fn standardize(frame: &mut Frame, roles: &Roles, options: &Options) -> Summa
                                     summary.changed += 1;
                                     *cell = value;
                                 }
+                                Outcome::Unparsed(_, _) if !keep_flag => summary.unparsed += 1,
                                 Outcome::Unparsed(message, suggestion) => {
                                     summary.unparsed += 1;
+                                    flagged[slot] += 1;
                                     flags.push(Flag {
                                         record_id: record_id.clone(),
                                         column: String::new(),
@@ -171,7 +189,8 @@ pub fn standardize(frame: &mut Frame, roles: &Roles, options: &Options) -> Summa
                                     }
                                 }
                             }
-                            if let Some((message, suggestion)) = flag {
+                            if let Some((message, suggestion)) = flag.filter(|_| keep_flag) {
+                                flagged[slot] += 1;
                                 flags.push(Flag {
                                     record_id: record_id.clone(),
                                     column: column.to_string(),

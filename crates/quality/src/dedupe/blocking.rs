@@ -94,6 +94,33 @@ pub fn keys(f: &Features, out: &mut Vec<u64>) {
     if let (Some(address), Some(house)) = (&f.address, &f.house) {
         out.push(hash(16, &[prefix(address, 6), house]));
     }
+    if let Some(address) = f
+        .address
+        .as_ref()
+        .filter(|a| a.chars().any(|c| c.is_ascii_digit()))
+    {
+        // The numbers of an address with its longest word: one flat, however written.
+        let numbers: Vec<&str> = address
+            .split(' ')
+            .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        let word = address
+            .split(' ')
+            .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+            .max_by_key(|w| w.len());
+        if numbers.len() >= 2
+            && let Some(word) = word
+        {
+            out.push(hash(22, &[&numbers.join(" "), prefix(word, 4)]));
+        }
+    }
+    if let (Some(last), Some(city)) = (last, &f.city)
+        && first.is_none()
+        && f.first_initial.is_none()
+    {
+        // A surname alone: its city is the best company it keeps.
+        out.push(hash(23, &[last, city]));
+    }
     // Colleagues share a company: for people it blocks nothing useful.
     if let Some(company) = f
         .company

@@ -178,6 +178,8 @@ fn first_level(a: &Features, b: &Features) -> u8 {
                 3 => 3,
                 // Everyday forms keep the name's start (Кирилл, Кирюша; Данила, Даня).
                 _ if shared_start(&x.folded, &y.folded, 3) => 3,
+                // ... or its end (Изабелла, Белла).
+                _ if shared_end(&x.folded, &y.folded) => 3,
                 _ => 4,
             }
         }
@@ -189,6 +191,15 @@ fn first_level(a: &Features, b: &Features) -> u8 {
             _ => 0,
         },
     }
+}
+
+fn shared_end(a: &str, b: &str) -> bool {
+    let (short, long) = if a.chars().count() <= b.chars().count() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    short.chars().count() >= 4 && long.ends_with(short)
 }
 
 fn shared_start(a: &str, b: &str, letters: usize) -> bool {

@@ -118,6 +118,70 @@ pub fn text_key(text: &str) -> String {
     words.join(" ")
 }
 
+/// Words that say what kind of place a part of an address is, written many ways.
+const ADDRESS_WORDS: &[&str] = &[
+    "г",
+    "город",
+    "гор",
+    "ул",
+    "улица",
+    "д",
+    "дом",
+    "кв",
+    "квартира",
+    "корп",
+    "корпус",
+    "к",
+    "стр",
+    "строение",
+    "пр",
+    "пр-т",
+    "просп",
+    "проспект",
+    "пер",
+    "переулок",
+    "бул",
+    "бульвар",
+    "ш",
+    "шоссе",
+    "пл",
+    "площадь",
+    "наб",
+    "набережная",
+    "мкр",
+    "микрорайон",
+    "оф",
+    "офис",
+    "пос",
+    "россия",
+    "рф",
+    "обл",
+    "область",
+    "р-н",
+    "район",
+    "st",
+    "street",
+    "ave",
+    "apt",
+    "road",
+    "rd",
+];
+
+/// An address as a bag of its meaningful words and numbers, sorted:
+/// «ул. Пушкина, д. 45, кв. 194» and «Пушкина ул 45-194» meet. A postcode
+/// and the city are kept; they agree or are missing in both.
+pub fn address_key(text: &str) -> String {
+    let folded = fold(text);
+    let mut words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !ADDRESS_WORDS.contains(w))
+        .filter(|w| !(w.len() == 6 && w.chars().all(|c| c.is_ascii_digit())))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words.join(" ")
+}
+
 /// Prepares one row.
 pub fn features(
     row: &[String],
@@ -183,7 +247,7 @@ pub fn features(
                 .map_or_else(|| text_key(text), |r| r.iso.clone()),
         );
     }
-    f.address = cell(Role::Address).map(text_key);
+    f.address = cell(Role::Address).map(address_key);
     f.locality = cell(Role::Locality).map(text_key);
     f.house = cell(Role::HouseNumber).map(text_key);
     f.postcode = cell(Role::Postcode).map(|t| t.chars().filter(|c| c.is_alphanumeric()).collect());
