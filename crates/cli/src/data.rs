@@ -24,12 +24,29 @@ pub struct ColumnArgs {
 }
 
 impl ColumnArgs {
+    fn map(&self) -> Result<Vec<(String, String)>> {
+        match &self.map {
+            Some(text) => quality::parse_map(text).map_err(|e| anyhow::anyhow!("--map: {e}")),
+            None => Ok(Vec::new()),
+        }
+    }
+
     fn roles(&self, frame: &Frame) -> Result<Roles> {
-        let map = match &self.map {
-            Some(text) => quality::parse_map(text).map_err(|e| anyhow::anyhow!("--map: {e}"))?,
-            None => Vec::new(),
-        };
-        Ok(Roles::detect(frame, &map, self.id.as_deref())?)
+        Ok(Roles::detect(frame, &self.map()?, self.id.as_deref())?)
+    }
+
+    /// A file's records made ready for matching, read in chunks (the table
+    /// itself is never held whole).
+    fn prepare(&self, path: &Path, today: chrono::NaiveDate) -> Result<quality::dedupe::Prepared> {
+        if !path.exists() {
+            bail!("{}: no such file", path.display());
+        }
+        Ok(quality::dedupe::prepare_file(
+            path,
+            &self.map()?,
+            self.id.as_deref(),
+            today,
+        )?)
     }
 }
 
@@ -149,12 +166,7 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
         threshold: args.threshold,
         ..Default::default()
     };
-    let left_prepared = {
-        let left = read(&args.input)?;
-        let left_roles = args.columns.roles(&left)?;
-        // The table itself is not needed once its records are prepared.
-        quality::dedupe::prepare(&left, &left_roles, settings.today)
-    };
+    let left_prepared = args.columns.prepare(&args.input, settings.today)?;
     match &args.link {
         None => {
             let outcome = quality::dedupe::dedupe(&left_prepared, &settings);
@@ -185,11 +197,7 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
             }
         }
         Some(right_path) => {
-            let right_prepared = {
-                let right = read(right_path)?;
-                let right_roles = args.columns.roles(&right)?;
-                quality::dedupe::prepare(&right, &right_roles, settings.today)
-            };
+            let right_prepared = args.columns.prepare(right_path, settings.today)?;
             let (matches, links) =
                 quality::dedupe::link(&left_prepared, &right_prepared, &settings);
             let rows = links.iter().map(|link| {

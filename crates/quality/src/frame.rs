@@ -60,7 +60,7 @@ impl Frame {
     }
 }
 
-fn trim_owned(cell: String) -> String {
+pub(crate) fn trim_owned(cell: String) -> String {
     let trimmed = cell.trim();
     if trimmed.len() == cell.len() {
         cell

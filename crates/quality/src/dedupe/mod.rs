@@ -110,6 +110,96 @@ pub fn prepare(frame: &Frame, roles: &Roles, today: NaiveDate) -> Prepared {
     }
 }
 
+/// Prepares a file's records without holding the whole table: the rows are
+/// read in chunks and only their features kept, so a million records fit in
+/// far less memory than their text. Birth-date columns are read once more
+/// first, to settle whether they are day-first.
+pub fn prepare_file(
+    path: &std::path::Path,
+    map: &[(String, String)],
+    id: Option<&str>,
+    today: NaiveDate,
+) -> Result<Prepared, crate::QualityError> {
+    use import::{Table, TableOptions};
+    const CHUNK: usize = 50_000;
+    let mut table = Table::open(path, &TableOptions::default())?;
+    let mut header = Frame::new(table.headers().to_vec(), Vec::new());
+    header.path = path.to_path_buf();
+    let roles = Roles::detect(&header, map, id)?;
+    let birth_columns: Vec<usize> = roles.columns_of(Role::BirthDate).collect();
+    let mut orders = Vec::new();
+    if !birth_columns.is_empty() {
+        let mut values: Vec<Vec<String>> = vec![Vec::new(); birth_columns.len()];
+        for row in table.rows() {
+            let row = row?;
+            for (slot, column) in birth_columns.iter().enumerate() {
+                values[slot].push(
+                    row.cells
+                        .get(*column)
+                        .map_or_else(String::new, |c| c.trim().to_string()),
+                );
+            }
+        }
+        orders = birth_columns
+            .iter()
+            .zip(&values)
+            .map(|(c, v)| (*c, column_order(v.iter().map(String::as_str))))
+            .collect();
+        table = Table::open(path, &TableOptions::default())?;
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let mut ids = Vec::new();
+    let mut features = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::with_capacity(CHUNK);
+    let mut reader = table.rows();
+    loop {
+        rows.clear();
+        for row in reader.by_ref().take(CHUNK) {
+            rows.push(
+                row?.cells
+                    .into_iter()
+                    .map(crate::frame::trim_owned)
+                    .collect(),
+            );
+        }
+        if rows.is_empty() {
+            break;
+        }
+        ids.extend(
+            rows.iter()
+                .map(|row| row.get(roles.id).cloned().unwrap_or_default()),
+        );
+        let part = rows.len().div_ceil(threads).max(1);
+        let roles = &roles;
+        let orders = &orders;
+        let chunk: Vec<Features> = std::thread::scope(|scope| {
+            let handles: Vec<_> = rows
+                .chunks(part)
+                .map(|slice| {
+                    scope.spawn(move || {
+                        slice
+                            .iter()
+                            .map(|row| features::features(row, roles, orders, today))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        features.extend(chunk);
+    }
+    Ok(Prepared {
+        ids,
+        features,
+        present: Present::of(&roles),
+    })
+}
+
 /// A scored candidate pair (indices into the prepared records).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ScoredPair {
