@@ -35,7 +35,7 @@ pub use demo_data::DemoSummary;
 pub use error::{Error, Result};
 pub use export::ExportFormat;
 pub use importing::{ImportOptions, ImportPreview, ImportProgress, ImportReport, presets};
-pub use master::{CandidatePair, Lineage, MERGEABLE, Merge};
+pub use master::{CandidatePair, Lineage, MERGEABLE, Merge, ProbableMatch};
 pub use quality::dedupe::FieldWeight;
 pub use quality::readiness::Report as ReadinessReport;
 pub use records::BulkOutcome;
@@ -72,6 +72,8 @@ pub struct App {
     store: Store,
     config: Arc<AppConfig>,
     keys: Arc<access::KeyCache>,
+    /// Matching indexes by kind, rebuilt when the kind's records change.
+    indexes: Arc<tokio::sync::Mutex<master::Indexes>>,
 }
 
 impl App {
@@ -88,6 +90,7 @@ impl App {
             store,
             config: Arc::new(config),
             keys: Arc::new(access::KeyCache::default()),
+            indexes: Arc::default(),
         }
     }
 

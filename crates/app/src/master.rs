@@ -5,6 +5,7 @@
 //! so is its undo.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use domain::{EntityKind, FieldType, Id, Record, Value};
@@ -51,6 +52,28 @@ pub struct Merge {
     pub undone_at: Option<DateTime<Utc>>,
     pub undone_by: Option<String>,
 }
+
+/// An existing record a new one probably is.
+#[derive(Debug, Clone)]
+pub struct ProbableMatch {
+    pub record: Record,
+    pub probability: f64,
+    pub fields: Vec<FieldWeight>,
+}
+
+/// What the matching index of a kind was built from, to know when it is stale.
+type Stamp = (i64, Option<DateTime<Utc>>);
+
+/// A kind's matching index with the records it holds.
+pub(crate) struct IndexEntry {
+    stamp: Stamp,
+    index: quality::dedupe::Index,
+    records: Vec<Record>,
+    roles: Roles,
+}
+
+/// The matching indexes, by kind.
+pub(crate) type Indexes = std::collections::HashMap<EntityKind, Arc<IndexEntry>>;
 
 /// The kinds whose duplicates can be found and merged.
 pub const MERGEABLE: &[EntityKind] = &[
@@ -407,6 +430,82 @@ impl App {
         .await
         .map_err(|e| Error::BadRequest(format!("matching failed: {e}")))?;
         Ok(pairs)
+    }
+
+    /// The existing records a new one (raw input, as for `create`) probably
+    /// is, most likely first — without storing it. The index is trained once
+    /// and rebuilt only when the kind's records change, so a call takes
+    /// milliseconds.
+    pub async fn match_record(
+        &self,
+        actor: &Actor,
+        kind: EntityKind,
+        raw: &serde_json::Map<String, Json>,
+    ) -> Result<Vec<ProbableMatch>> {
+        require_mergeable(kind)?;
+        actor.require(Permission::Read(kind))?;
+        let draft = kind
+            .parse_draft(raw, &self.config.parse)
+            .map_err(Error::Invalid)?;
+        let candidate = Record::create(draft, Store::now()).map_err(Error::Invalid)?;
+        let entry = self.index(kind).await?;
+        let (frame, _) = frame_of(kind, std::slice::from_ref(&candidate));
+        let row = frame.rows.first().cloned().unwrap_or_default();
+        let found = entry.index.find(&row, &entry.roles);
+        Ok(found
+            .into_iter()
+            .filter_map(|m| {
+                let record = entry.records.get(m.record)?.clone();
+                check_owner(actor, &record).ok()?;
+                Some(ProbableMatch {
+                    record,
+                    probability: m.probability,
+                    fields: m.fields,
+                })
+            })
+            .collect())
+    }
+
+    async fn index(&self, kind: EntityKind) -> Result<Arc<IndexEntry>> {
+        let newest = self
+            .store
+            .list(
+                kind,
+                &ListQuery {
+                    limit: 1,
+                    sort: store::Sort::parse(kind, "-updated_at")?,
+                    ..ListQuery::default()
+                },
+            )
+            .await?
+            .items
+            .first()
+            .map(|r| r.updated_at);
+        let stamp = (self.store.count_all(kind).await?, newest);
+        let mut indexes = self.indexes.lock().await;
+        if let Some(entry) = indexes.get(&kind).filter(|e| e.stamp == stamp) {
+            return Ok(entry.clone());
+        }
+        let records = all_visible(&self.store, &Actor::system("matching"), kind).await?;
+        let entry = tokio::task::spawn_blocking(move || {
+            let (frame, roles) = frame_of(kind, &records);
+            let settings = Settings::default();
+            let index = quality::dedupe::Index::build(
+                quality::dedupe::prepare(&frame, &roles, settings.today),
+                &settings,
+            );
+            IndexEntry {
+                stamp,
+                index,
+                records,
+                roles,
+            }
+        })
+        .await
+        .map_err(|e| Error::BadRequest(format!("matching failed: {e}")))?;
+        let entry = Arc::new(entry);
+        indexes.insert(kind, entry.clone());
+        Ok(entry)
     }
 
     /// Records a reviewer's verdict that two records are different entities.

@@ -259,3 +259,54 @@ fn febrl1_pairwise_f1_is_at_least_splinks() {
         "Splink gets 0.990; we get {f1:.4} (P {precision:.4}, R {recall:.4})"
     );
 }
+
+#[test]
+fn a_new_record_is_matched_against_existing_ones_without_retraining() {
+    let mut rows = crowd();
+    rows.push(
+        [
+            "p1",
+            "Петров Александр Сергеевич",
+            "8 (916) 555-12-34",
+            "a.petrov@mail.ru",
+            "Москва",
+            "12.03.1985",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    let frame = Frame::new(HEADERS.iter().map(|h| h.to_string()).collect(), rows);
+    let roles = Roles::detect(&frame, &[], None).expect("roles");
+    let settings = Settings::default();
+    let index = quality::dedupe::Index::build(prepare(&frame, &roles, settings.today), &settings);
+    assert_eq!(index.len(), 201);
+    let new = ["new", "Саша Петров", "+7 916 5551234", "", "МСК", ""]
+        .map(String::from)
+        .to_vec();
+    let found = index.find(&new, &roles);
+    assert_eq!(
+        found.first().map(|m| m.id.as_str()),
+        Some("p1"),
+        "{found:?}"
+    );
+    assert!(
+        found[0]
+            .fields
+            .iter()
+            .any(|f| f.field == "phone" && f.weight > 0.0)
+    );
+    let wife = [
+        "w",
+        "Петрова Елена Викторовна",
+        "8 (916) 555-12-34",
+        "",
+        "Москва",
+        "17.09.1987",
+    ]
+    .map(String::from)
+    .to_vec();
+    assert!(
+        index.find(&wife, &roles).is_empty(),
+        "a family member is not offered"
+    );
+}

@@ -11,6 +11,7 @@
 mod blocking;
 mod compare;
 mod features;
+mod index;
 mod model;
 
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ use rand::{Rng, SeedableRng, rngs::StdRng};
 use serde::Serialize;
 
 pub use compare::Comparison;
+pub use index::{Index, Match};
 pub use model::{FieldWeight, Model};
 
 use crate::Frame;
@@ -269,25 +271,18 @@ impl<'a> Engine<'a> {
     /// The pair's match weight: the model's, with exact name matches weighed
     /// by how rare the name is (u replaced by the name's frequency).
     fn weight(&self, model: &Model, a: u32, b: u32, levels: &[u8]) -> f64 {
-        let mut weight = model.score(levels);
         let (ta, tb) = (
             self.term_frequency[a as usize],
             self.term_frequency[b as usize],
         );
-        for (index, frequency) in [
-            (self.surname, ta.0.max(tb.0)),
-            (self.first_name, ta.1.max(tb.1)),
-        ] {
-            if let Some(k) = index
-                && levels.get(k) == Some(&1)
-                && frequency > 0.0
-            {
-                let u = model.u[k][1].max(1e-9);
-                // Bounded, so one name never outweighs the rest of the record.
-                weight += (u / frequency).log2().clamp(-6.0, 6.0);
-            }
-        }
-        weight
+        weight_with_frequency(
+            model,
+            levels,
+            [
+                (self.surname, ta.0.max(tb.0)),
+                (self.first_name, ta.1.max(tb.1)),
+            ],
+        )
     }
 
     fn levels(&self, a: u32, b: u32, out: &mut Vec<u8>) {
@@ -461,6 +456,23 @@ fn score(
         pairs,
         candidates: candidates.len(),
     }
+}
+
+/// The model's weight with each exact name match weighed by the name's
+/// frequency: `(comparison index, share of records with that name)`.
+fn weight_with_frequency(model: &Model, levels: &[u8], names: [(Option<usize>, f64); 2]) -> f64 {
+    let mut weight = model.score(levels);
+    for (index, frequency) in names {
+        if let Some(k) = index
+            && levels.get(k) == Some(&1)
+            && frequency > 0.0
+        {
+            let u = model.u[k][1].max(1e-9);
+            // Bounded, so one name never outweighs the rest of the record.
+            weight += (u / frequency).log2().clamp(-6.0, 6.0);
+        }
+    }
+    weight
 }
 
 fn first_key(f: &Features) -> Option<&str> {

@@ -249,7 +249,12 @@ pub fn train(
     if !untrained.is_empty() {
         expectation_maximisation(&mut model, &all, &trained, &[]);
     }
-    model.lambda = population_prior(&model, &all, total_pairs);
+    // A table with no duplicates at all would drive the prior to nothing and
+    // make every later match impossible: assume at least one record in a
+    // hundred has a twin somewhere.
+    let records = (2.0 * total_pairs).sqrt().max(1.0);
+    let floor = (0.01 * records / total_pairs.max(1.0)).min(0.5);
+    model.lambda = population_prior(&model, &all, total_pairs).max(floor);
     model
 }
 

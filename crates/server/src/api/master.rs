@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/{collection}/duplicates", get(duplicates))
         .route("/api/v1/{collection}/merge", post(merge))
         .route("/api/v1/{collection}/distinct", post(distinct))
+        .route("/api/v1/{collection}/match", post(match_record))
         .route("/api/v1/merges/{id}", get(read_merge))
         .route("/api/v1/merges/{id}/undo", post(undo))
         .route("/api/v1/readiness", get(readiness))
@@ -132,6 +133,33 @@ async fn distinct(
     };
     state.app.mark_distinct(&actor, kind, a, b).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The existing records a new one probably is, without storing it.
+async fn match_record(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(collection): Path<String>,
+    body: Json<Value>,
+) -> ApiResult<Json<Value>> {
+    let kind = kind_of(&collection)?;
+    let raw = body.0.as_object().cloned().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "the body must be a JSON object",
+        )
+    })?;
+    let found = state.app.match_record(&actor, kind, &raw).await?;
+    let items: Vec<Value> = found
+        .iter()
+        .map(|m| json!({
+            "record": m.record.to_json(),
+            "match_probability": m.probability,
+            "fields": m.fields.iter().map(|f| json!({"field": f.field, "level": f.level, "weight": f.weight})).collect::<Vec<_>>(),
+        }))
+        .collect();
+    Ok(Json(json!({"items": items})))
 }
 
 async fn read_merge(

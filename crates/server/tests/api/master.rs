@@ -11,8 +11,47 @@ use crate::helpers::{TestApp, spawn_app};
 backend_tests!(
     the_queue_merge_and_undo_leave_store_and_audit_consistent,
     analysts_see_the_queue_but_cannot_merge,
-    bad_merge_requests_are_named
+    bad_merge_requests_are_named,
+    a_new_record_is_matched_against_existing_ones
 );
+
+async fn a_new_record_is_matched_against_existing_ones(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let key = app.key_for(Role::Admin, None).await;
+    let (a, _, _) = seed(&app, &key).await;
+    let (status, found) = app
+        .call(Method::POST, "/api/v1/contacts/match", Some(&key), Some(&json!({"last_name": "Петрова", "first_name": "Маша", "phones": ["8 (916) 111-22-33"]})))
+        .await;
+    assert_eq!(status, 200, "{found}");
+    let items = found["items"].as_array().expect("items");
+    assert!(!items.is_empty(), "{found}");
+    let ids: Vec<&str> = items
+        .iter()
+        .filter_map(|i| i["record"]["id"].as_str())
+        .collect();
+    assert!(ids.contains(&a.as_str()), "{found}");
+    let (_, none) = app
+        .call(Method::POST, "/api/v1/contacts/match", Some(&key), Some(&json!({"last_name": "Никитин", "first_name": "Глеб", "phones": ["+7 999 000-11-22"]})))
+        .await;
+    assert_eq!(none["items"], json!([]), "{none}");
+    let (status, bad) = app
+        .call(
+            Method::POST,
+            "/api/v1/contacts/match",
+            Some(&key),
+            Some(&json!({"phones": ["12"]})),
+        )
+        .await;
+    assert_eq!(status, 422, "{bad}");
+    let (count_status, list) = app
+        .call(Method::GET, "/api/v1/contacts?limit=200", Some(&key), None)
+        .await;
+    assert_eq!(count_status, 200);
+    assert!(
+        !list.to_string().contains("Никитин"),
+        "matching stores nothing"
+    );
+}
 
 async fn seed(app: &TestApp, key: &str) -> (String, String, String) {
     let mut items = Vec::new();
