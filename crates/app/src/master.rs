@@ -739,6 +739,37 @@ impl App {
             .collect()
     }
 
+    /// A collection as a table (id, every field, source system), for the
+    /// data-readiness commands to work on the store as on a file.
+    pub async fn table(&self, actor: &Actor, kind: EntityKind) -> Result<Frame> {
+        let records = all_visible(&self.store, actor, kind).await?;
+        let mut headers = vec!["id".to_string()];
+        headers.extend(kind.fields().iter().map(|def| def.name.to_string()));
+        headers.push("source_system".into());
+        let rows = records
+            .iter()
+            .map(|record| {
+                let mut row = vec![record.id.to_string()];
+                row.extend(kind.fields().iter().map(|def| {
+                    record
+                        .fields
+                        .get(def.name)
+                        .map(Value::to_text)
+                        .unwrap_or_default()
+                }));
+                row.push(
+                    record
+                        .source
+                        .as_ref()
+                        .map(|s| s.system.clone())
+                        .unwrap_or_default(),
+                );
+                row
+            })
+            .collect();
+        Ok(Frame::new(headers, rows))
+    }
+
     /// The readiness of the store's contacts and deals, as the CLI gives it for files.
     pub async fn readiness(&self, actor: &Actor) -> Result<quality::readiness::Report> {
         let contacts = all_visible(&self.store, actor, EntityKind::Contact).await?;

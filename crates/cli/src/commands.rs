@@ -111,11 +111,31 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Standardize(args) => crate::data::standardize(args),
-        Command::Validate(args) => crate::data::validate(args),
-        Command::Dedupe(args) => crate::data::dedupe(args),
-        Command::Anonymize(args) => crate::data::anonymize(args),
-        Command::Readiness(args) => crate::data::readiness(args),
+        Command::Standardize(args) => {
+            let frame = store_table(&file, &args.source).await?;
+            crate::data::standardize(args, frame)
+        }
+        Command::Validate(args) => {
+            let frame = store_table(&file, &args.source).await?;
+            crate::data::validate(args, frame)
+        }
+        Command::Dedupe(args) => {
+            let frame = store_table(&file, &args.source).await?;
+            crate::data::dedupe(args, frame)
+        }
+        Command::Anonymize(args) => {
+            let frame = store_table(&file, &args.source).await?;
+            crate::data::anonymize(args, frame)
+        }
+        Command::Readiness(args) => {
+            let report = if args.source.store {
+                let (app, _) = open(&file, args.source.location.clone(), "warn").await?;
+                Some(app.readiness(&operator).await?)
+            } else {
+                None
+            };
+            crate::data::readiness(args, report)
+        }
         Command::Pii { action } => crate::data::pii(action),
         Command::Presets { dir } => {
             for preset in import_presets(dir.or(file.presets_dir.clone())) {
@@ -129,6 +149,20 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// With `--store`, the collection as a table; otherwise `None` (the command reads its file).
+async fn store_table(
+    file: &FileConfig,
+    source: &crate::data::StoreInput,
+) -> Result<Option<quality::Frame>> {
+    if !source.store {
+        return Ok(None);
+    }
+    let kind =
+        EntityKind::parse(&source.entity).map_err(|error| anyhow::anyhow!("--entity: {error}"))?;
+    let (app, _) = open(file, source.location.clone(), "warn").await?;
+    Ok(Some(app.table(&Actor::system("cli"), kind).await?))
 }
 
 fn import_presets(dir: Option<std::path::PathBuf>) -> Vec<app::PresetSummary> {

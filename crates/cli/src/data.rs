@@ -10,6 +10,28 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use quality::{Frame, Roles};
 
+/// Where a data command reads its table: a file, or the store with `--store`.
+#[derive(Args, Clone)]
+pub struct StoreInput {
+    /// Read the records from the store instead of a file.
+    #[arg(long)]
+    pub store: bool,
+    /// With --store: the collection (contacts, companies, deals, products, orders, ...).
+    #[arg(long, default_value = "contacts")]
+    pub entity: String,
+    #[command(flatten)]
+    pub location: crate::StoreArgs,
+}
+
+/// The table to work on: the store's (already read) or the file's.
+fn table(path: Option<&PathBuf>, from_store: Option<Frame>) -> Result<Frame> {
+    match (from_store, path) {
+        (Some(frame), _) => Ok(frame),
+        (None, Some(path)) => read(path),
+        (None, None) => bail!("give a file or --store"),
+    }
+}
+
 /// How a table's columns are read: roles detected from headers, overridden by `--map`.
 #[derive(Args, Clone)]
 pub struct ColumnArgs {
@@ -62,7 +84,8 @@ pub enum PhoneFormat {
 #[derive(Args)]
 pub struct StandardizeArgs {
     /// The table (CSV in UTF-8 or Windows-1251, `,` or `;`; or XLSX) with a header row.
-    input: PathBuf,
+    #[arg(required_unless_present = "store")]
+    input: Option<PathBuf>,
     /// Where to write the standardised table (CSV, same rows and columns).
     #[arg(long)]
     out: PathBuf,
@@ -78,10 +101,12 @@ pub struct StandardizeArgs {
     dictionary: Vec<String>,
     #[command(flatten)]
     columns: ColumnArgs,
+    #[command(flatten)]
+    pub source: StoreInput,
 }
 
-pub fn standardize(args: StandardizeArgs) -> Result<ExitCode> {
-    let mut frame = read(&args.input)?;
+pub fn standardize(args: StandardizeArgs, from_store: Option<Frame>) -> Result<ExitCode> {
+    let mut frame = table(args.input.as_ref(), from_store)?;
     let roles = args.columns.roles(&frame)?;
     let mut options = quality::standardize::Options {
         phone_format: match args.phone_format {
@@ -106,11 +131,7 @@ pub fn standardize(args: StandardizeArgs) -> Result<ExitCode> {
     if let Some(report) = &args.report {
         write_json(report, &summary)?;
     }
-    eprintln!(
-        "standardized {} rows of {}",
-        summary.rows,
-        args.input.display()
-    );
+    eprintln!("standardized {} rows", summary.rows);
     for column in &summary.columns {
         eprintln!(
             "  {:<24} {:<11} {:>8} values  {:>8} changed  {:>8} already standard  {:>6} not readable ({:.1}% standard)",
@@ -138,7 +159,8 @@ pub fn standardize(args: StandardizeArgs) -> Result<ExitCode> {
 #[derive(Args)]
 pub struct DedupeArgs {
     /// The table whose duplicates to find (or the left table with --link).
-    input: PathBuf,
+    #[arg(required_unless_present = "store")]
+    input: Option<PathBuf>,
     /// A second table: find the same entities across the two instead.
     #[arg(long)]
     link: Option<PathBuf>,
@@ -153,9 +175,11 @@ pub struct DedupeArgs {
     report: Option<PathBuf>,
     #[command(flatten)]
     columns: ColumnArgs,
+    #[command(flatten)]
+    pub source: StoreInput,
 }
 
-pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
+pub fn dedupe(args: DedupeArgs, from_store: Option<Frame>) -> Result<ExitCode> {
     if !(0.0..=1.0).contains(&args.threshold) {
         bail!(
             "--threshold must be between 0 and 1, got {}",
@@ -166,7 +190,13 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
         threshold: args.threshold,
         ..Default::default()
     };
-    let left_prepared = args.columns.prepare(&args.input, settings.today)?;
+    let left_prepared = match (from_store, &args.input) {
+        (Some(frame), _) => {
+            quality::dedupe::prepare(&frame, &args.columns.roles(&frame)?, settings.today)
+        }
+        (None, Some(path)) => args.columns.prepare(path, settings.today)?,
+        (None, None) => bail!("give a file or --store"),
+    };
     match &args.link {
         None => {
             let outcome = quality::dedupe::dedupe(&left_prepared, &settings);
@@ -331,7 +361,8 @@ fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
 #[derive(Args)]
 pub struct ValidateArgs {
     /// The table to check.
-    input: PathBuf,
+    #[arg(required_unless_present = "store")]
+    input: Option<PathBuf>,
     /// The rules, in YAML (see `quality::validate` for the format).
     #[arg(long)]
     rules: PathBuf,
@@ -343,11 +374,13 @@ pub struct ValidateArgs {
     report: Option<PathBuf>,
     #[command(flatten)]
     columns: ColumnArgs,
+    #[command(flatten)]
+    pub source: StoreInput,
 }
 
-pub fn validate(args: ValidateArgs) -> Result<ExitCode> {
+pub fn validate(args: ValidateArgs, from_store: Option<Frame>) -> Result<ExitCode> {
     let rules = quality::validate::Rules::read(&args.rules)?;
-    let frame = read(&args.input)?;
+    let frame = table(args.input.as_ref(), from_store)?;
     let roles = args.columns.roles(&frame)?;
     let report = rules.check(&frame, &roles)?;
     let rows = report.violations.iter().map(|v| {
@@ -388,7 +421,8 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode> {
 #[derive(Args)]
 pub struct AnonymizeArgs {
     /// The table to anonymise.
-    input: PathBuf,
+    #[arg(required_unless_present = "store")]
+    input: Option<PathBuf>,
     /// A file holding the secret key (at least 16 bytes); the same key gives the same pseudonyms.
     #[arg(long)]
     key_file: PathBuf,
@@ -400,14 +434,16 @@ pub struct AnonymizeArgs {
     report: Option<PathBuf>,
     #[command(flatten)]
     columns: ColumnArgs,
+    #[command(flatten)]
+    pub source: StoreInput,
 }
 
-pub fn anonymize(args: AnonymizeArgs) -> Result<ExitCode> {
+pub fn anonymize(args: AnonymizeArgs, from_store: Option<Frame>) -> Result<ExitCode> {
     let key_bytes = std::fs::read(&args.key_file)
         .with_context(|| format!("{}: cannot read the key file", args.key_file.display()))?;
     let key = quality::anonymize::Key::new(&key_bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.key_file.display()))?;
-    let mut frame = read(&args.input)?;
+    let mut frame = table(args.input.as_ref(), from_store)?;
     let roles = args.columns.roles(&frame)?;
     let report = quality::anonymize::anonymize(&mut frame, &roles, &key);
     let headers: Vec<&str> = frame.headers.iter().map(String::as_str).collect();
@@ -438,7 +474,7 @@ pub fn anonymize(args: AnonymizeArgs) -> Result<ExitCode> {
 #[derive(Args)]
 pub struct ReadinessArgs {
     /// The tables to assess (contacts, leads, deals, orders ...).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "store")]
     inputs: Vec<PathBuf>,
     /// Write the report as an HTML page with charts.
     #[arg(long)]
@@ -448,20 +484,30 @@ pub struct ReadinessArgs {
     json: Option<PathBuf>,
     #[command(flatten)]
     columns: ColumnArgs,
+    #[command(flatten)]
+    pub source: StoreInput,
 }
 
-pub fn readiness(args: ReadinessArgs) -> Result<ExitCode> {
-    let mut tables = Vec::new();
-    for input in &args.inputs {
-        let frame = read(input)?;
-        let roles = args.columns.roles(&frame)?;
-        let name = input.file_name().map_or_else(
-            || input.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        tables.push(quality::readiness::assess(&name, &frame, &roles));
-    }
-    let report = quality::readiness::report(tables);
+pub fn readiness(
+    args: ReadinessArgs,
+    from_store: Option<quality::readiness::Report>,
+) -> Result<ExitCode> {
+    let report = match from_store {
+        Some(report) => report,
+        None => {
+            let mut tables = Vec::new();
+            for input in &args.inputs {
+                let frame = read(input)?;
+                let roles = args.columns.roles(&frame)?;
+                let name = input.file_name().map_or_else(
+                    || input.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                tables.push(quality::readiness::assess(&name, &frame, &roles));
+            }
+            quality::readiness::report(tables)
+        }
+    };
     if let Some(path) = &args.html {
         let html = quality::readiness::to_html(&report);
         quality::write_atomically(path, |file| {

@@ -10,7 +10,73 @@ backend_tests!(
     import_reports_counts_and_rejects_with_file_row_and_column,
     audit_verify_fails_after_an_audit_row_is_altered,
     export_writes_what_import_read,
+    the_data_readiness_commands_work_on_the_store,
 );
+
+async fn the_data_readiness_commands_work_on_the_store(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let file = std::env::temp_dir().join(format!("fundament-store-data-{}.csv", uuid_like()));
+    std::fs::write(
+        &file,
+        "Фамилия;Имя;Телефон;Город\nПетров;Александр;8 (916) 555-12-34;Москва\nПетров;Саша;+7 916 5551234;МСК\nСидорова;Анна;8 903 111-22-33;Казань\nКузнецов;Олег;8 905 222-33-44;Самара\n",
+    )
+    .expect("write csv");
+    let imported = fundament(
+        &db,
+        &[
+            "import",
+            "--preset",
+            "generic-contacts",
+            file.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    let out = file.with_extension("out.csv");
+    let out_path = out.to_str().expect("utf-8");
+    let deduped = fundament(
+        &db,
+        &[
+            "dedupe", "--store", "--entity", "contacts", "--out", out_path,
+        ],
+    );
+    assert!(deduped.status.success(), "{}", text(&deduped.stderr));
+    let clusters = std::fs::read_to_string(&out).expect("clusters");
+    assert_eq!(clusters.lines().count(), 5, "{clusters}");
+    let key = file.with_extension("key");
+    std::fs::write(&key, "0123456789abcdef0123456789abcdef").expect("key");
+    let anonymized = fundament(
+        &db,
+        &[
+            "anonymize",
+            "--store",
+            "--key-file",
+            key.to_str().expect("utf-8"),
+            "--out",
+            out_path,
+        ],
+    );
+    assert!(anonymized.status.success(), "{}", text(&anonymized.stderr));
+    let copy = std::fs::read_to_string(&out).expect("copy");
+    assert!(
+        !copy.contains("Петров") && copy.contains("last_name_"),
+        "{copy}"
+    );
+    let json = file.with_extension("json");
+    let ready = fundament(
+        &db,
+        &[
+            "readiness",
+            "--store",
+            "--json",
+            json.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(ready.status.success(), "{}", text(&ready.stderr));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("report")).expect("json");
+    assert_eq!(report["tables"][0]["name"], "contacts");
+    assert_eq!(report["tables"][0]["rows"], 4);
+}
 
 fn fundament(db: &TestDb, args: &[&str]) -> Output {
     let data_dir = std::env::temp_dir().join(format!("fundament-cli-{}", uuid_like()));
