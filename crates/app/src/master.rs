@@ -393,7 +393,24 @@ impl App {
                 ..Settings::default()
             };
             let prepared = quality::dedupe::prepare(&frame, &roles, settings.today);
-            let outcome = quality::dedupe::dedupe(&prepared, &settings);
+            // Reviewers' "not duplicates" verdicts train the model and are final.
+            let position: std::collections::HashMap<&str, usize> = prepared
+                .ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (id.as_str(), i))
+                .collect();
+            let labels: Vec<(usize, usize, bool)> = decided
+                .iter()
+                .filter_map(|(a, b)| {
+                    Some((
+                        *position.get(a.as_str())?,
+                        *position.get(b.as_str())?,
+                        false,
+                    ))
+                })
+                .collect();
+            let outcome = quality::dedupe::dedupe_labelled(&prepared, &settings, &labels);
             let mut pairs: Vec<_> = outcome
                 .matches
                 .pairs

@@ -41,7 +41,13 @@ const MAX_BLOCK: usize = 500;
 impl Index {
     /// Trains the model on the records and indexes them by their blocking keys.
     pub fn build(prepared: Prepared, settings: &Settings) -> Index {
-        let matches = score(&prepared.features, prepared.present, None, settings);
+        let matches = score(
+            &prepared.features,
+            prepared.present,
+            None,
+            settings,
+            &HashMap::new(),
+        );
         let mut blocks: HashMap<u64, Vec<u32>> = HashMap::new();
         let mut keys = Vec::new();
         let mut surnames = HashMap::new();

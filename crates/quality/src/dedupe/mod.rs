@@ -323,6 +323,7 @@ fn score(
     present: Present,
     cross: Option<usize>,
     settings: &Settings,
+    labels: &HashMap<u64, bool>,
 ) -> Matches {
     let comparisons = compare::comparisons(&present);
     let engine = Engine::new(features, comparisons, present.names);
@@ -411,9 +412,12 @@ fn score(
     });
     let u = model::estimate_u(&engine.comparisons, &random);
     let mut patterns: HashMap<Vec<u8>, f64> = HashMap::new();
-    for (_, flat) in &chunks {
-        for levels in flat.chunks(k.max(1)) {
-            if let Some(count) = patterns.get_mut(levels) {
+    let mut labelled: Vec<(Vec<u8>, bool)> = Vec::new();
+    for (kept, flat) in &chunks {
+        for (pair, levels) in kept.iter().zip(flat.chunks(k.max(1))) {
+            if let Some(is_match) = labels.get(pair) {
+                labelled.push((levels.to_vec(), *is_match));
+            } else if let Some(count) = patterns.get_mut(levels) {
                 *count += 1.0;
             } else {
                 patterns.insert(levels.to_vec(), 1.0);
@@ -425,6 +429,7 @@ fn score(
         &engine.comparisons,
         u,
         &patterns,
+        &labelled,
         &sessions,
         total_pairs as f64,
     );
@@ -436,7 +441,12 @@ fn score(
         for (kept, flat) in part {
             for (pair, levels) in kept.iter().zip(flat.chunks(k.max(1))) {
                 let (a, b) = ((pair >> 32) as u32, *pair as u32);
-                let weight = engine.weight(&model, a, b, levels);
+                let weight = match labels.get(pair) {
+                    // A reviewer's verdict is final.
+                    Some(true) => f64::MAX,
+                    Some(false) => f64::MIN,
+                    None => engine.weight(&model, a, b, levels),
+                };
                 let probability = Model::probability(weight);
                 if probability >= floor {
                     out.push(ScoredPair {
@@ -503,20 +513,51 @@ impl Dedupe {
 
 /// Finds the duplicates in a prepared table and clusters them.
 pub fn dedupe(prepared: &Prepared, settings: &Settings) -> Dedupe {
-    let matches = score(&prepared.features, prepared.present, None, settings);
+    dedupe_labelled(prepared, settings, &[])
+}
+
+/// Finds the duplicates with some pairs labelled by reviewers (record
+/// indices, `true` for one entity): the labels train the model alongside
+/// the unlabelled pairs, are final for their own pairs, and a pair labelled
+/// distinct never ends up in one cluster.
+pub fn dedupe_labelled(
+    prepared: &Prepared,
+    settings: &Settings,
+    labels: &[(usize, usize, bool)],
+) -> Dedupe {
+    let labels: HashMap<u64, bool> = labels
+        .iter()
+        .filter(|(a, b, _)| a != b)
+        .map(|&(a, b, is_match)| {
+            let (a, b) = (a.min(b) as u64, a.max(b) as u64);
+            (a << 32 | b, is_match)
+        })
+        .collect();
+    let matches = score(
+        &prepared.features,
+        prepared.present,
+        None,
+        settings,
+        &labels,
+    );
     let engine = Engine::new(
         &prepared.features,
         matches.comparisons.clone(),
         prepared.present.names,
     );
-    let cluster_of = cluster(&engine, &matches, settings.threshold);
+    let cluster_of = cluster(&engine, &matches, settings.threshold, &labels);
     Dedupe {
         matches,
         cluster_of,
     }
 }
 
-fn cluster(engine: &Engine, matches: &Matches, threshold: f64) -> Vec<usize> {
+fn cluster(
+    engine: &Engine,
+    matches: &Matches,
+    threshold: f64,
+    labels: &HashMap<u64, bool>,
+) -> Vec<usize> {
     let n = engine.features.len();
     let mut parent: Vec<usize> = (0..n).collect();
     let mut members: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
@@ -554,7 +595,8 @@ fn cluster(engine: &Engine, matches: &Matches, threshold: f64) -> Vec<usize> {
             let mut blocked = false;
             'check: for &x in &members[ra] {
                 for &y in &members[rb] {
-                    if engine.conflict(x, y) {
+                    let key = u64::from(x.min(y)) << 32 | u64::from(x.max(y));
+                    if engine.conflict(x, y) || labels.get(&key) == Some(&false) {
                         blocked = true;
                         break 'check;
                     }
@@ -603,7 +645,7 @@ pub fn link(left: &Prepared, right: &Prepared, settings: &Settings) -> (Matches,
     let mut all = left.features.clone();
     all.extend(right.features.iter().cloned());
     let split = left.features.len();
-    let matches = score(&all, present, Some(split), settings);
+    let matches = score(&all, present, Some(split), settings, &HashMap::new());
     let mut order: Vec<&ScoredPair> = matches
         .pairs
         .iter()

@@ -131,16 +131,20 @@ pub fn estimate_u(comparisons: &[Comparison], random_levels: &[Vec<u8>]) -> Vec<
         .collect()
 }
 
+/// A level pattern, how many candidate pairs show it, and a reviewer's
+/// verdict when the pair was labelled (1 match, 0 not).
+type Pattern<'a> = (&'a Vec<u8>, f64, Option<f64>);
+
 /// Trains m and the prior by EM over the distinct level patterns of the
 /// candidate pairs (with their counts). Comparisons in `fixed` keep their m;
 /// those in `ignored` do not count in a pair's score (a session's own field).
 fn expectation_maximisation(
     model: &mut Model,
-    patterns: &[(&Vec<u8>, f64)],
+    patterns: &[Pattern],
     fixed: &[usize],
     ignored: &[usize],
 ) {
-    let total: f64 = patterns.iter().map(|(_, n)| n).sum();
+    let total: f64 = patterns.iter().map(|(_, n, _)| n).sum();
     if total == 0.0 {
         return;
     }
@@ -151,13 +155,14 @@ fn expectation_maximisation(
             .map(|levels| vec![0.0; levels.len()])
             .collect();
         let mut matches = 0.0;
-        for (pattern, count) in patterns {
+        for (pattern, count, known) in patterns {
             let score = model.score(pattern)
                 - ignored
                     .iter()
                     .map(|k| model.weight(*k, pattern[*k]))
                     .sum::<f64>();
-            let expected = Model::probability(score) * count;
+            // A reviewer's verdict replaces the model's guess for that pair.
+            let expected = known.unwrap_or_else(|| Model::probability(score)) * count;
             matches += expected;
             for (k, level) in pattern.iter().enumerate() {
                 m_counts[k][usize::from(*level)] += expected;
@@ -194,11 +199,20 @@ pub fn train(
     comparisons: &[Comparison],
     u: Vec<Vec<f64>>,
     patterns: &HashMap<Vec<u8>, f64>,
+    labelled: &[(Vec<u8>, bool)],
     sessions: &[Vec<usize>],
     total_pairs: f64,
 ) -> Model {
     let initial = Model::initial(comparisons, u);
-    let all: Vec<(&Vec<u8>, f64)> = patterns.iter().map(|(p, n)| (p, *n)).collect();
+    let all: Vec<Pattern> = patterns
+        .iter()
+        .map(|(p, n)| (p, *n, None))
+        .chain(
+            labelled
+                .iter()
+                .map(|(p, is_match)| (p, 1.0, Some(if *is_match { 1.0 } else { 0.0 }))),
+        )
+        .collect();
     let mut sums: Vec<Vec<f64>> = initial
         .m
         .iter()
@@ -206,12 +220,12 @@ pub fn train(
         .collect();
     let mut weights = vec![0.0; comparisons.len()];
     for keys in sessions {
-        let members: Vec<(&Vec<u8>, f64)> = all
+        let members: Vec<Pattern> = all
             .iter()
             .copied()
-            .filter(|(p, _)| keys.iter().all(|k| p[*k] == 1))
+            .filter(|(p, _, _)| keys.iter().all(|k| p[*k] == 1))
             .collect();
-        let size: f64 = members.iter().map(|(_, n)| n).sum();
+        let size: f64 = members.iter().map(|(_, n, _)| n).sum();
         if size < 30.0 {
             continue;
         }
@@ -221,8 +235,8 @@ pub fn train(
             // A field never observed in the session learns nothing there.
             let observed: f64 = members
                 .iter()
-                .filter(|(p, _)| p[k] != 0)
-                .map(|(_, n)| n)
+                .filter(|(p, _, _)| p[k] != 0)
+                .map(|(_, n, _)| n)
                 .sum();
             if observed < 10.0 {
                 continue;
@@ -262,10 +276,10 @@ pub fn train(
 /// pairs: pairs blocking did not propose count as non-matches. Scoring every
 /// pair against this prior with its full weight is the Fellegi–Sunter rule;
 /// a prior fitted on candidate pairs alone would be inflated by blocking.
-fn population_prior(model: &Model, patterns: &[(&Vec<u8>, f64)], total_pairs: f64) -> f64 {
+fn population_prior(model: &Model, patterns: &[Pattern], total_pairs: f64) -> f64 {
     let weights: Vec<(f64, f64)> = patterns
         .iter()
-        .map(|(pattern, count)| {
+        .map(|(pattern, count, _)| {
             let without_prior = pattern
                 .iter()
                 .enumerate()
