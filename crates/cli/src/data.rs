@@ -482,6 +482,10 @@ pub struct ReadinessArgs {
     /// Write the report as JSON.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// The data register (YAML `fields:` column or role → format, source_of_truth, owner):
+    /// each fix is addressed to its field's owner.
+    #[arg(long)]
+    register: Option<PathBuf>,
     #[command(flatten)]
     columns: ColumnArgs,
     #[command(flatten)]
@@ -495,6 +499,10 @@ pub fn readiness(
     let report = match from_store {
         Some(report) => report,
         None => {
+            let register = match &args.register {
+                Some(path) => quality::readiness::Register::read(path)?,
+                None => quality::readiness::Register::default(),
+            };
             let mut tables = Vec::new();
             for input in &args.inputs {
                 let frame = read(input)?;
@@ -503,7 +511,9 @@ pub fn readiness(
                     || input.display().to_string(),
                     |n| n.to_string_lossy().into_owned(),
                 );
-                tables.push(quality::readiness::assess(&name, &frame, &roles));
+                tables.push(quality::readiness::assess_with(
+                    &name, &frame, &roles, &register,
+                ));
             }
             quality::readiness::report(tables)
         }

@@ -344,6 +344,12 @@ fn anonymize_and_readiness_write_their_reports() {
     assert!(written.contains(",1985,"), "birth year kept: {written}");
     assert!(text(&output.stderr).contains("k-anonymity"));
     let (html, json) = (temp("ready.html"), temp("ready.json"));
+    let register = temp("register.yaml");
+    std::fs::write(
+        &register,
+        "fields:\n  phone: {source_of_truth: bitrix24, owner: Мария Иванова}\n",
+    )
+    .expect("register");
     let output = fundament(&[
         "readiness",
         &data("contacts-cp1251.csv"),
@@ -352,6 +358,8 @@ fn anonymize_and_readiness_write_their_reports() {
         path(&html),
         "--json",
         path(&json),
+        "--register",
+        path(&register),
     ]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let report: serde_json::Value =
@@ -363,6 +371,22 @@ fn anonymize_and_readiness_write_their_reports() {
         report["tables"][1]["duplicate_groups"]
     );
     assert!(std::fs::read_to_string(&html).unwrap().contains("<svg"));
+    let fixes = report["tables"][0]["fixes"].as_array().expect("fixes");
+    assert!(
+        fixes
+            .iter()
+            .any(|f| f["column"] == "Телефон" && f["owner"] == "Мария Иванова"),
+        "{fixes:?}"
+    );
+    let register_rows = report["tables"][0]["register"]
+        .as_array()
+        .expect("register");
+    assert!(
+        register_rows
+            .iter()
+            .any(|r| r["column"] == "Телефон" && r["source_of_truth"] == "bitrix24"),
+        "{register_rows:?}"
+    );
 }
 
 #[test]

@@ -32,6 +32,83 @@ pub struct Fix {
     pub step: &'static str,
     pub text_ru: String,
     pub text_en: String,
+    /// The column the fix is about, if one.
+    pub column: Option<String>,
+    /// Who keeps that column current, from the data register.
+    pub owner: Option<String>,
+}
+
+/// One field of the data register: its standard format, the connected
+/// system that is its source of truth, and the person who keeps it current.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterEntry {
+    pub format: Option<String>,
+    pub source_of_truth: Option<String>,
+    pub owner: Option<String>,
+}
+
+/// The data register: entries by column header or by role name
+/// (`phone`, `source`, ...), written by the user as YAML:
+///
+/// ```yaml
+/// fields:
+///   phone: {source_of_truth: bitrix24, owner: Мария Иванова}
+///   Источник: {format: справочник источников, owner: маркетолог Олег}
+/// ```
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Register {
+    pub fields: BTreeMap<String, RegisterEntry>,
+}
+
+impl Register {
+    /// Reads a register file; errors name the file and what was expected.
+    pub fn read(path: &std::path::Path) -> Result<Register, crate::QualityError> {
+        let text = std::fs::read_to_string(path).map_err(|source| crate::QualityError::Io {
+            file: path.to_path_buf(),
+            source,
+        })?;
+        serde_norway::from_str(&text).map_err(|e| crate::QualityError::Config {
+            file: path.to_path_buf(),
+            reason: format!("{e}; expected `fields:` mapping a column or role to {{format, source_of_truth, owner}}"),
+        })
+    }
+
+    fn entry(&self, column: &str, role: Option<&str>) -> Option<&RegisterEntry> {
+        self.fields
+            .get(column)
+            .or_else(|| role.and_then(|r| self.fields.get(r)))
+    }
+}
+
+/// The standard format of a role's values, as standardisation writes them.
+fn standard_format(role: &str) -> Option<&'static str> {
+    Some(match role {
+        "phone" => "E.164: +79161234567",
+        "email" => "lower case, checked: ivan@mail.ru",
+        "birth_date" | "date" => "ISO 8601: 1985-03-12",
+        "name" => "Фамилия Имя Отчество",
+        "last_name" | "first_name" | "patronymic" => "capitalised, ё kept",
+        "city" => "canonical Russian name (GeoNames gazetteer)",
+        "region" => "federal subject's official name",
+        "company" => "ООО «Название»",
+        "inn" => "10 or 12 digits with valid check digits",
+        "ogrn" => "13 or 15 digits with a valid check digit",
+        "snils" => "123-456-789 01 with a valid check number",
+        "source" => "a value of the lead-source dictionary",
+        _ => return None,
+    })
+}
+
+/// A column as the data register sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterRow {
+    pub column: String,
+    pub role: Option<String>,
+    pub format: Option<String>,
+    pub source_of_truth: Option<String>,
+    pub owner: Option<String>,
 }
 
 /// A step's score (0–100) and what it rests on.
@@ -54,6 +131,8 @@ pub struct TrainingGate {
 /// The readiness of one table.
 #[derive(Debug, Clone, Serialize)]
 pub struct TableReport {
+    /// Each known column's standard format, source of truth and owner.
+    pub register: Vec<RegisterRow>,
     pub name: String,
     pub rows: usize,
     pub columns: Vec<ColumnProfile>,
@@ -182,6 +261,12 @@ fn pct(share: f64) -> String {
 
 /// Assesses one table.
 pub fn assess(name: &str, frame: &Frame, roles: &Roles) -> TableReport {
+    assess_with(name, frame, roles, &Register::default())
+}
+
+/// Assesses one table and addresses each fix to the person the data
+/// register names for its column.
+pub fn assess_with(name: &str, frame: &Frame, roles: &Roles, register: &Register) -> TableReport {
     let rows = frame.rows.len();
     let columns = profile(frame, roles);
     let mut fixes = Vec::new();
@@ -232,6 +317,8 @@ pub fn assess(name: &str, frame: &Frame, roles: &Roles) -> TableReport {
                 _ => ("модели получат меньше сигнала", "models get less signal", 3),
             };
             fixes.push(Fix {
+                column: Some(column.column.clone()),
+                owner: None,
                 priority,
                 step: "profile",
                 text_ru: format!(
@@ -272,6 +359,8 @@ pub fn assess(name: &str, frame: &Frame, roles: &Roles) -> TableReport {
     for column in &summary.columns {
         if column.unparsed > 0 && column.unparsed * 50 > column.values {
             fixes.push(Fix {
+                column: Some(column.column.clone()),
+                owner: None,
                 priority: 2,
                 step: "standardise",
                 text_ru: format!(
@@ -292,6 +381,8 @@ pub fn assess(name: &str, frame: &Frame, roles: &Roles) -> TableReport {
         .count();
     if mistyped > 0 {
         fixes.push(Fix {
+            column: None,
+            owner: None,
             priority: 3,
             step: "standardise",
             text_ru: format!("{mistyped} адресов почты с опечаткой в домене (например, gmial.com) — подтвердите исправления"),
@@ -334,6 +425,8 @@ pub fn assess(name: &str, frame: &Frame, roles: &Roles) -> TableReport {
         });
         if extra > 0 {
             fixes.push(Fix {
+                column: None,
+                owner: None,
                 priority: if share > 0.03 { 1 } else { 2 },
                 step: "match",
                 text_ru: format!("{extra} записей ({}) — дубли одних и тех же клиентов в {groups} группах; объедините их, иначе модели посчитают одного клиента несколько раз", pct(share)),
@@ -363,6 +456,8 @@ pub fn assess(name: &str, frame: &Frame, roles: &Roles) -> TableReport {
         .collect();
     if !personal.is_empty() {
         fixes.push(Fix {
+            column: None,
+            owner: None,
             priority: 3,
             step: "anonymise",
             text_ru: format!("Персональные данные в колонках {}: для обучения используйте обезличенную копию (fundament anonymize)", personal.join(", ")),
@@ -373,14 +468,58 @@ pub fn assess(name: &str, frame: &Frame, roles: &Roles) -> TableReport {
     let gates = gates(frame, roles);
     for gate in gates.iter().filter(|g| !g.enough) {
         fixes.push(Fix {
+            column: None,
+            owner: None,
             priority: 1,
             step: "train",
             text_ru: format!("{}: {}", gate.task, gate.reason_ru),
             text_en: format!("{}: {}", gate.task, gate.reason_en),
         });
     }
+    let role_of = |column: &str| {
+        columns
+            .iter()
+            .find(|c| c.column == column)
+            .and_then(|c| c.role.clone())
+    };
+    for fix in &mut fixes {
+        let Some(column) = fix.column.clone() else {
+            continue;
+        };
+        if let Some(owner) = register
+            .entry(&column, role_of(&column).as_deref())
+            .and_then(|e| e.owner.clone())
+        {
+            fix.text_ru.push_str(&format!(" Ответственный: {owner}."));
+            fix.text_en.push_str(&format!(" Owner: {owner}."));
+            fix.owner = Some(owner);
+        }
+    }
     fixes.sort_by_key(|f| f.priority);
+    let register_rows = columns
+        .iter()
+        .filter(|c| c.role.as_deref().is_some_and(|r| r != "id"))
+        .map(|c| {
+            let entry = register
+                .entry(&c.column, c.role.as_deref())
+                .cloned()
+                .unwrap_or_default();
+            RegisterRow {
+                column: c.column.clone(),
+                role: c.role.clone(),
+                format: entry.format.or_else(|| {
+                    c.role
+                        .as_deref()
+                        .and_then(standard_format)
+                        .map(str::to_string)
+                }),
+                source_of_truth: entry.source_of_truth,
+                owner: entry.owner,
+            }
+        })
+        .collect();
     TableReport {
+        register: register_rows,
         name: name.to_string(),
         rows,
         columns,
@@ -528,6 +667,17 @@ pub fn to_html(report: &Report) -> String {
             }
             html.push_str("</ul>");
         }
+        html.push_str("<h3>Реестр данных</h3><table><tr><th>Колонка</th><th>Формат</th><th>Источник истины</th><th>Ответственный</th></tr>");
+        for row in &table.register {
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&row.column),
+                escape(row.format.as_deref().unwrap_or("—")),
+                escape(row.source_of_truth.as_deref().unwrap_or("не назначен")),
+                escape(row.owner.as_deref().unwrap_or("не назначен"))
+            ));
+        }
+        html.push_str("</table>");
         html.push_str("<h3>Колонки</h3><table><tr><th>Колонка</th><th>Роль</th><th>Заполнено</th><th>Разных</th><th>Форматы</th><th>Выбросы</th></tr>");
         for column in &table.columns {
             let formats: Vec<String> = column
@@ -622,6 +772,28 @@ mod tests {
             "{:?}",
             table.gates
         );
+        let register: Register = serde_norway::from_str(
+            "fields:\n  source: {source_of_truth: amocrm, owner: маркетолог Олег}\n",
+        )
+        .expect("register");
+        let addressed = assess_with("leads.csv", &frame, &roles, &register);
+        let fix = addressed
+            .fixes
+            .iter()
+            .find(|f| f.column.as_deref() == Some("Источник"))
+            .expect("a source fix");
+        assert_eq!(fix.owner.as_deref(), Some("маркетолог Олег"));
+        assert!(
+            fix.text_ru.ends_with("Ответственный: маркетолог Олег."),
+            "{}",
+            fix.text_ru
+        );
+        let row = addressed
+            .register
+            .iter()
+            .find(|r| r.column == "Телефон")
+            .expect("phone in the register");
+        assert_eq!(row.format.as_deref(), Some("E.164: +79161234567"));
         let html = to_html(&report(vec![table]));
         assert!(html.contains("<svg") && html.contains("Источник"));
     }

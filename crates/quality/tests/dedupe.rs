@@ -314,15 +314,36 @@ fn a_new_record_is_matched_against_existing_ones_without_retraining() {
 #[test]
 fn a_pair_labelled_distinct_stays_apart_and_labels_train_the_model() {
     let mut rows = crowd();
-    rows.push(["p1", "Петров Александр", "8 (916) 555-12-34", "", "Москва", ""].map(String::from).to_vec());
-    rows.push(["p2", "Петров Саша", "+7 916 5551234", "", "МСК", ""].map(String::from).to_vec());
+    rows.push(
+        [
+            "p1",
+            "Петров Александр",
+            "8 (916) 555-12-34",
+            "",
+            "Москва",
+            "",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    rows.push(
+        ["p2", "Петров Саша", "+7 916 5551234", "", "МСК", ""]
+            .map(String::from)
+            .to_vec(),
+    );
     let frame = Frame::new(HEADERS.iter().map(|h| h.to_string()).collect(), rows);
     let roles = Roles::detect(&frame, &[], None).expect("roles");
     let settings = Settings::default();
     let prepared = prepare(&frame, &roles, settings.today);
     let (p1, p2) = (prepared.ids.len() - 2, prepared.ids.len() - 1);
     let unlabelled = dedupe(&prepared, &settings);
-    assert_eq!(unlabelled.cluster_of[p1], unlabelled.cluster_of[p2], "one person by default");
+    assert_eq!(
+        unlabelled.cluster_of[p1], unlabelled.cluster_of[p2],
+        "one person by default"
+    );
     let labelled = quality::dedupe::dedupe_labelled(&prepared, &settings, &[(p2, p1, false)]);
-    assert_ne!(labelled.cluster_of[p1], labelled.cluster_of[p2], "the reviewer said no");
+    assert_ne!(
+        labelled.cluster_of[p1], labelled.cluster_of[p2],
+        "the reviewer said no"
+    );
 }
