@@ -171,6 +171,20 @@ async fn all_visible(store: &Store, actor: &Actor, kind: EntityKind) -> Result<V
     Ok(records)
 }
 
+/// Systems of record, most trusted first: a CRM's value beats a web form's.
+const SOURCE_PRIORITY: &[&str] = &[
+    "1c",
+    "bitrix24",
+    "amocrm",
+    "salesforce",
+    "hubspot",
+    "api",
+    "import",
+];
+
+/// Fields whose value is a fact to be taken from the most trusted source.
+const SYSTEM_OF_RECORD_FIELDS: &[&str] = &["birth_date", "inn", "ogrn", "legal_form", "company_id"];
+
 fn is_name_field(name: &str) -> bool {
     matches!(
         name,
@@ -179,7 +193,8 @@ fn is_name_field(name: &str) -> bool {
 }
 
 /// The golden values by survivorship: lists are united; names take the most
-/// complete writing; every other field the most recently updated value.
+/// complete writing; facts (birth date, ИНН) the value of the most trusted
+/// source; every other field the most recently updated value.
 fn golden(
     kind: EntityKind,
     members: &[Record],
@@ -252,6 +267,27 @@ fn golden(
                     vec![best.id],
                     "most complete",
                 )
+            }
+            // Facts about a person or company come from the system of record first.
+            _ if SYSTEM_OF_RECORD_FIELDS.contains(&def.name) => {
+                let rank = |r: &Record| {
+                    r.source
+                        .as_ref()
+                        .and_then(|s| SOURCE_PRIORITY.iter().position(|p| *p == s.system.as_str()))
+                        .unwrap_or(SOURCE_PRIORITY.len())
+                };
+                // `holders` is newest first, so the newest wins among equals.
+                let best = holders
+                    .iter()
+                    .copied()
+                    .min_by_key(|r| rank(r))
+                    .unwrap_or(holders[0]);
+                let rule = if rank(best) < SOURCE_PRIORITY.len() {
+                    "source priority"
+                } else {
+                    "most recent"
+                };
+                (best.fields[def.name].clone(), vec![best.id], rule)
             }
             _ => (
                 holders[0].fields[def.name].clone(),
@@ -335,6 +371,7 @@ impl App {
                 rule: match item["rule"].as_str() {
                     Some("union of all members") => "union of all members",
                     Some("most complete") => "most complete",
+                    Some("source priority") => "source priority",
                     _ => "most recent",
                 },
             })

@@ -170,6 +170,16 @@ async fn a_merge_makes_a_golden_record_with_lineage_and_moves_references(backend
         (lineage.from.clone(), lineage.rule),
         (vec![b.id], "union of all members")
     );
+    let birth = merge
+        .lineage
+        .iter()
+        .find(|l| l.field == "birth_date")
+        .expect("lineage of birth_date");
+    assert_eq!(
+        (birth.from.clone(), birth.rule),
+        (vec![a.id], "source priority"),
+        "bitrix24 is the system of record"
+    );
     let first = merge
         .lineage
         .iter()
