@@ -347,3 +347,47 @@ fn a_pair_labelled_distinct_stays_apart_and_labels_train_the_model() {
         "the reviewer said no"
     );
 }
+
+#[test]
+fn one_product_under_two_skus_is_found_and_colour_variants_are_not() {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let models = [
+        "Nike Air Max 90",
+        "Adidas Superstar",
+        "Puma Suede",
+        "New Balance 574",
+        "Asics Gel-Lyte",
+    ];
+    let colours = ["белый", "чёрный", "серый", "красный"];
+    for (m, model) in models.iter().enumerate() {
+        for (c, colour) in colours.iter().enumerate() {
+            rows.push(vec![
+                format!("p{m}{c}"),
+                format!("SN-1{m}0{c}"),
+                format!("{model}, {colour}"),
+            ]);
+        }
+    }
+    rows.push(vec![
+        "dup".into(),
+        "SN1201-A".into(),
+        "Puma Suede, чёрный".into(),
+    ]);
+    let frame = Frame::new(vec!["id".into(), "Артикул".into(), "Товар".into()], rows);
+    let roles = Roles::detect(&frame, &[], None).expect("roles");
+    let settings = Settings::default();
+    let prepared = prepare(&frame, &roles, settings.today);
+    let outcome = dedupe(&prepared, &settings);
+    let mut groups: HashMap<usize, Vec<String>> = HashMap::new();
+    for (i, cluster) in outcome.cluster_of.iter().enumerate() {
+        groups
+            .entry(*cluster)
+            .or_default()
+            .push(prepared.ids[i].clone());
+    }
+    let mut found: Vec<Vec<String>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    for group in &mut found {
+        group.sort();
+    }
+    assert_eq!(found, vec![vec!["dup".to_string(), "p21".to_string()]]);
+}

@@ -357,31 +357,66 @@ pub fn levels(comparisons: &[Comparison], a: &Features, b: &Features, out: &mut 
             Kind::Company => {
                 option_level(&a.company, &b.company, |x, y| text_level(x, y, 0.94, 0.85))
             }
+            // One digit apart is another product (SN-1001, SN-1002); a suffix
+            // is the same one written by another system (SN1001-A).
             Kind::Sku => option_level(&a.sku, &b.sku, |x, y| {
                 if x == y {
                     1
-                } else if x.starts_with(y.as_str())
-                    || y.starts_with(x.as_str())
-                    || damerau_levenshtein(x, y) <= 1
-                {
+                } else if x.starts_with(y.as_str()) || y.starts_with(x.as_str()) {
                     2
                 } else {
                     3
                 }
             }),
-            Kind::Product => {
-                option_level(&a.product, &b.product, |x, y| text_level(x, y, 0.94, 0.85))
-            }
+            Kind::Product => option_level(&a.product, &b.product, |x, y| product_level(x, y)),
         };
         out.push(level);
     }
 }
 
+/// Product names as word sets: the same words, or one name inside the other,
+/// match; a word that differs (a colour, a size) makes another product.
+fn product_level(a: &str, b: &str) -> u8 {
+    let words = |text: &str| -> std::collections::BTreeSet<String> {
+        text.split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (x, y) = (words(a), words(b));
+    if x == y {
+        1
+    } else if x.is_subset(&y) || y.is_subset(&x) {
+        2
+    } else if x.len() == y.len()
+        && x.iter()
+            .zip(&y)
+            .all(|(p, q)| p == q || (p.len() >= 5 && damerau_levenshtein(p, q) <= 1))
+    {
+        // The same words with a typo in one of them.
+        2
+    } else {
+        4
+    }
+}
+
+/// The digits of an article number (`SN-1001-A` → `1001`).
+fn sku_digits(sku: &str) -> String {
+    sku.chars().filter(char::is_ascii_digit).collect()
+}
+
 /// Why two records cannot be one person whatever else agrees: a family
 /// (another first name, patronymic or gender) or a namesake (another birth
 /// date, and nothing of the household in common). An identity number that
-/// agrees overrides.
+/// agrees overrides. For products, other article-number digits.
 pub fn conflict(a: &Features, b: &Features) -> bool {
+    // Products: article numbers with other digits are other products.
+    if let (Some(x), Some(y)) = (&a.sku, &b.sku)
+        && !sku_digits(x).is_empty()
+        && sku_digits(x) != sku_digits(y)
+    {
+        return true;
+    }
     let id_agrees = matches!((&a.national_id, &b.national_id), (Some(x), Some(y)) if short_level(x, y) <= 2)
         || matches!((&a.inn, &b.inn), (Some(x), Some(y)) if x == y && x.len() == 12);
     if id_agrees {

@@ -114,14 +114,13 @@ impl Index {
         let comparisons = &self.matches.comparisons;
         let surname = comparisons.iter().position(|c| c.name == "surname");
         let first_name = comparisons.iter().position(|c| c.name == "first name");
-        let persons = self.prepared.present.names;
         let tf_new = frequency(&new);
         let mut levels = Vec::new();
         let mut found: Vec<Match> = candidates
             .into_iter()
             .filter_map(|i| {
                 let existing = &self.prepared.features[i as usize];
-                if persons && compare::conflict(&new, existing) {
+                if compare::conflict(&new, existing) {
                     return None;
                 }
                 compare::levels(comparisons, &new, existing, &mut levels);

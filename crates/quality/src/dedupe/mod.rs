@@ -224,7 +224,6 @@ pub struct Matches {
 struct Engine<'a> {
     features: &'a [Features],
     comparisons: Vec<Comparison>,
-    persons: bool,
     /// Share of records with each record's surname and first name: an exact
     /// match on a rare name says more than one on a common name.
     term_frequency: Vec<(f64, f64)>,
@@ -233,7 +232,7 @@ struct Engine<'a> {
 }
 
 impl<'a> Engine<'a> {
-    fn new(features: &'a [Features], comparisons: Vec<Comparison>, persons: bool) -> Engine<'a> {
+    fn new(features: &'a [Features], comparisons: Vec<Comparison>) -> Engine<'a> {
         let mut last_counts: HashMap<&str, usize> = HashMap::new();
         let mut first_counts: HashMap<&str, usize> = HashMap::new();
         for f in features {
@@ -261,7 +260,6 @@ impl<'a> Engine<'a> {
         Engine {
             features,
             comparisons,
-            persons,
             term_frequency,
             surname,
             first_name,
@@ -295,7 +293,7 @@ impl<'a> Engine<'a> {
     }
 
     fn conflict(&self, a: u32, b: u32) -> bool {
-        self.persons && compare::conflict(&self.features[a as usize], &self.features[b as usize])
+        compare::conflict(&self.features[a as usize], &self.features[b as usize])
     }
 }
 
@@ -326,7 +324,7 @@ fn score(
     labels: &HashMap<u64, bool>,
 ) -> Matches {
     let comparisons = compare::comparisons(&present);
-    let engine = Engine::new(features, comparisons, present.names);
+    let engine = Engine::new(features, comparisons);
     let record_keys: Vec<Vec<u64>> = parallel(features, |part| {
         part.iter()
             .map(|f| {
@@ -540,11 +538,7 @@ pub fn dedupe_labelled(
         settings,
         &labels,
     );
-    let engine = Engine::new(
-        &prepared.features,
-        matches.comparisons.clone(),
-        prepared.present.names,
-    );
+    let engine = Engine::new(&prepared.features, matches.comparisons.clone());
     let cluster_of = cluster(&engine, &matches, settings.threshold, &labels);
     Dedupe {
         matches,
