@@ -2,11 +2,11 @@
 # Reproduces the data-quality figures in BENCHMARKS.md on this machine:
 #   crates/bench/quality.sh [DATASETS_DIR] [BIG_ENTITIES]
 # DATASETS_DIR holds febrl/ (default ../shared/datasets); BIG_ENTITIES sizes the
-# scale run of the Russian generator (default 600000 entities ≈ 1M records).
+# scale run of the Russian generator (default 650000 entities ≈ 1M records).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 datasets="${1:-../shared/datasets}"
-big="${2:-600000}"
+big="${2:-650000}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/fundament-target}"
 work="$(mktemp -d /var/tmp/fundament-quality.XXXXXX)"
 trap 'rm -rf "$work"' EXIT

@@ -235,6 +235,16 @@ impl Places {
         {
             return Some(*i);
         }
+        // Three letters are a prefix only of one big city («Соч», «Омс»), never a guess between two.
+        if length == 3 {
+            let mut prefixed = self
+                .large
+                .iter()
+                .filter(|(name, i)| name.starts_with(&bare) && big(*i, 250_000));
+            if let (Some((_, i)), None) = (prefixed.next(), prefixed.next()) {
+                return Some(*i);
+            }
+        }
         // Typos: one edit in short names, two in long ones (transpositions count once).
         if length >= 4 {
             let budget = if length >= 8 { 2 } else { 1 };
@@ -431,10 +441,12 @@ mod tests {
             ("г.Севастополь", "Севастополь"),
             ("Хааровск", "Хабаровск"),
             ("Улан Удэ", "Улан-Удэ"),
+            ("Соч", "Сочи"),
         ] {
             assert_eq!(city(text), Some(want), "{text}");
         }
         assert_eq!(city("Неизвестноград"), None);
+        assert_eq!(city("Кра"), None, "Краснодар or Красноярск: no guess");
         assert_eq!(city(""), None);
     }
 
