@@ -128,6 +128,13 @@ const HEADERS: &[(Role, &[&str])] = &[
             "клиент",
             "контакт",
             "покупатель",
+            "контактное_лицо",
+            "имя_и_фамилия",
+            "фамилия_имя",
+            "фамилия_имя_отчество",
+            "фамилия_и_имя",
+            "заказчик",
+            "абонент",
             "name",
             "full_name",
             "fullname",
@@ -407,7 +414,13 @@ pub fn role_of_header(header: &str) -> Option<Role> {
     let has = |part: &str| key.split('_').any(|word| word == part) || key.contains(part);
     if has("рожд") || has("birth") {
         Some(Role::BirthDate)
-    } else if has("телефон") || has("phone") {
+    } else if has("телефон")
+        || has("phone")
+        || key
+            .split('_')
+            .any(|w| w.starts_with("моб") || w.starts_with("сотов"))
+        || key == "tel"
+    {
         Some(Role::Phone)
     } else if has("mail") || has("почта") {
         Some(Role::Email)
@@ -417,8 +430,10 @@ pub fn role_of_header(header: &str) -> Option<Role> {
         Some(Role::FullName)
     } else if has("город") || has("city") {
         Some(Role::City)
-    } else if has("инн") {
+    } else if key.split('_').any(|w| w == "инн") {
         Some(Role::Inn)
+    } else if key.split('_').any(|w| w == "адрес" || w == "address") {
+        Some(Role::Address)
     } else {
         None
     }
@@ -535,11 +550,22 @@ mod tests {
             ("Дата покупки", Role::Date),
             ("ИНН", Role::Inn),
             ("Источник", Role::Source),
+            ("Контактное лицо", Role::FullName),
+            ("ФИО клиента", Role::FullName),
+            ("Сотовый", Role::Phone),
+            ("Моб. тел.", Role::Phone),
+            ("Адрес доставки", Role::Address),
+            ("ИНН организации", Role::Inn),
         ] {
             assert_eq!(role_of_header(header), Some(role), "{header}");
         }
         assert_eq!(role_of_header("Сумма"), Some(Role::Amount));
         assert_eq!(role_of_header("Цвет"), None);
+        assert_eq!(
+            role_of_header("Марка автомобиля"),
+            None,
+            "моб inside a word is no phone"
+        );
     }
 
     #[test]
