@@ -14,15 +14,15 @@ pub enum QualityError {
     /// A rules or settings file is wrong.
     #[error("{file}: {reason}")]
     Config { file: PathBuf, reason: String },
-    /// Reading or writing failed.
-    #[error("{file}: {source}")]
+    /// Reading or writing failed (the cause follows in the error chain).
+    #[error("{file}")]
     Io {
         file: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    /// Writing CSV failed.
-    #[error("{file}: {source}")]
+    /// Writing CSV failed (the cause follows in the error chain).
+    #[error("{file}")]
     Csv {
         file: PathBuf,
         #[source]
