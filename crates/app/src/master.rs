@@ -117,27 +117,31 @@ fn match_columns(kind: EntityKind) -> &'static [(&'static str, &'static str)] {
 }
 
 /// Records as a table for the matcher: id first, then the match columns.
-fn frame_of(kind: EntityKind, records: &[Record]) -> (Frame, Roles) {
-    let columns = match_columns(kind);
+/// Records as a table: the id, then the named fields as text.
+fn records_frame(records: &[Record], fields: &[&str]) -> Frame {
     let mut headers = vec!["id".to_string()];
-    headers.extend(columns.iter().map(|(field, _)| (*field).to_string()));
+    headers.extend(fields.iter().map(|field| (*field).to_string()));
     let rows = records
         .iter()
         .map(|record| {
             let mut row = vec![record.id.to_string()];
-            for (field, _) in columns {
-                row.push(
-                    record
-                        .fields
-                        .get(field)
-                        .map(Value::to_text)
-                        .unwrap_or_default(),
-                );
-            }
+            row.extend(fields.iter().map(|field| {
+                record
+                    .fields
+                    .get(field)
+                    .map(Value::to_text)
+                    .unwrap_or_default()
+            }));
             row
         })
         .collect();
-    let frame = Frame::new(headers, rows);
+    Frame::new(headers, rows)
+}
+
+fn frame_of(kind: EntityKind, records: &[Record]) -> (Frame, Roles) {
+    let columns = match_columns(kind);
+    let fields: Vec<&str> = columns.iter().map(|(field, _)| *field).collect();
+    let frame = records_frame(records, &fields);
     let roles = Roles {
         id: 0,
         columns: columns
@@ -793,35 +797,12 @@ impl App {
             .collect()
     }
 
-    /// A collection as a table (id, every field, source system), for the
+    /// A collection as a table (id, then every field), for the
     /// data-readiness commands to work on the store as on a file.
     pub async fn table(&self, actor: &Actor, kind: EntityKind) -> Result<Frame> {
         let records = all_visible(&self.store, actor, kind).await?;
-        let mut headers = vec!["id".to_string()];
-        headers.extend(kind.fields().iter().map(|def| def.name.to_string()));
-        headers.push("source_system".into());
-        let rows = records
-            .iter()
-            .map(|record| {
-                let mut row = vec![record.id.to_string()];
-                row.extend(kind.fields().iter().map(|def| {
-                    record
-                        .fields
-                        .get(def.name)
-                        .map(Value::to_text)
-                        .unwrap_or_default()
-                }));
-                row.push(
-                    record
-                        .source
-                        .as_ref()
-                        .map(|s| s.system.clone())
-                        .unwrap_or_default(),
-                );
-                row
-            })
-            .collect();
-        Ok(Frame::new(headers, rows))
+        let fields: Vec<&str> = kind.fields().iter().map(|def| def.name).collect();
+        Ok(records_frame(&records, &fields))
     }
 
     /// The readiness of the store's contacts and deals, as the CLI gives it for files.
@@ -830,21 +811,8 @@ impl App {
         let deals = all_visible(&self.store, actor, EntityKind::Deal).await?;
         tokio::task::spawn_blocking(move || {
             let table = |kind: EntityKind, records: &[Record], fields: &[&str]| {
-                let mut headers = vec!["id".to_string()];
-                headers.extend(fields.iter().map(|f| (*f).to_string()));
-                let rows = records
-                    .iter()
-                    .map(|r| {
-                        let mut row = vec![r.id.to_string()];
-                        row.extend(
-                            fields
-                                .iter()
-                                .map(|f| r.fields.get(f).map(Value::to_text).unwrap_or_default()),
-                        );
-                        row
-                    })
-                    .collect();
-                let frame = Frame::new(headers, rows);
+                let frame = records_frame(records, fields);
+                // Roles from the field names; the id column is the first.
                 let mut roles = Roles::detect(&frame, &[], None).unwrap_or(Roles {
                     id: 0,
                     columns: Vec::new(),

@@ -215,7 +215,7 @@ fn initial_level(full: Option<char>, initial: Option<char>) -> u8 {
 }
 
 /// Surname and first name, straight or crossed (one record wrote them swapped).
-fn names_levels(a: &Features, b: &Features) -> (u8, u8) {
+pub fn names_levels(a: &Features, b: &Features) -> (u8, u8) {
     let last = match (&a.last, &b.last) {
         (Some(x), Some(y)) => name_level(x, y),
         _ => 0,
@@ -330,8 +330,18 @@ fn patronymic_level(a: &Features, b: &Features) -> u8 {
 
 /// The level of every comparison for one pair, in `comparisons` order.
 pub fn levels(comparisons: &[Comparison], a: &Features, b: &Features, out: &mut Vec<u8>) {
+    levels_given(comparisons, a, b, names_levels(a, b), out);
+}
+
+/// [`levels`] with the pair's (surname, first name) levels already known.
+pub fn levels_given(
+    comparisons: &[Comparison],
+    a: &Features,
+    b: &Features,
+    (last, first): (u8, u8),
+    out: &mut Vec<u8>,
+) {
     out.clear();
-    let (last, first) = names_levels(a, b);
     for comparison in comparisons {
         let level = match comparison.kind {
             Kind::Last => last,
@@ -410,6 +420,11 @@ fn sku_digits(sku: &str) -> String {
 /// date, and nothing of the household in common). An identity number that
 /// agrees overrides. For products, other article-number digits.
 pub fn conflict(a: &Features, b: &Features) -> bool {
+    conflict_given(a, b, names_levels(a, b))
+}
+
+/// [`conflict`] with the pair's (surname, first name) levels already known.
+pub fn conflict_given(a: &Features, b: &Features, (last, first): (u8, u8)) -> bool {
     // Products: article numbers with other digits are other products.
     if let (Some(x), Some(y)) = (&a.sku, &b.sku)
         && !sku_digits(x).is_empty()
@@ -432,7 +447,6 @@ pub fn conflict(a: &Features, b: &Features) -> bool {
     {
         return true;
     }
-    let (last, first) = names_levels(a, b);
     // Two first names that cannot be one: a family, unless a personal e-mail agrees.
     if first == 4
         && a.first.is_some()

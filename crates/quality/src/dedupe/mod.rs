@@ -292,8 +292,16 @@ impl<'a> Engine<'a> {
         );
     }
 
-    fn conflict(&self, a: u32, b: u32) -> bool {
-        compare::conflict(&self.features[a as usize], &self.features[b as usize])
+    /// Whether the pair is a conflict; if not, its levels in `out`. The
+    /// name comparisons both need are made once (the hot path).
+    fn evaluate(&self, a: u32, b: u32, out: &mut Vec<u8>) -> bool {
+        let (x, y) = (&self.features[a as usize], &self.features[b as usize]);
+        let names = compare::names_levels(x, y);
+        if compare::conflict_given(x, y, names) {
+            return true;
+        }
+        compare::levels_given(&self.comparisons, x, y, names, out);
+        false
     }
 }
 
@@ -362,10 +370,9 @@ fn score(
                     let mut flat = Vec::with_capacity(chunk.len() * k);
                     for &pair in *chunk {
                         let (a, b) = ((pair >> 32) as u32, pair as u32);
-                        if engine.conflict(a, b) {
+                        if engine.evaluate(a, b, &mut levels) {
                             continue;
                         }
-                        engine.levels(a, b, &mut levels);
                         kept.push(pair);
                         flat.extend_from_slice(&levels);
                     }
@@ -590,11 +597,10 @@ fn cluster(
             'check: for &x in &members[ra] {
                 for &y in &members[rb] {
                     let key = u64::from(x.min(y)) << 32 | u64::from(x.max(y));
-                    if engine.conflict(x, y) || labels.get(&key) == Some(&false) {
+                    if labels.get(&key) == Some(&false) || engine.evaluate(x, y, &mut levels) {
                         blocked = true;
                         break 'check;
                     }
-                    engine.levels(x, y, &mut levels);
                     let weight = engine.weight(&matches.model, x, y, &levels);
                     total_weight += weight;
                     if Model::probability(weight) >= threshold {
