@@ -26,6 +26,8 @@ fn workspace_dependencies() -> BTreeMap<String, Vec<String>> {
         "lexicon",
         "synth",
         "quality",
+        "clv",
+        "predict",
     ];
     crates
         .iter()
@@ -61,7 +63,9 @@ fn crates_depend_only_as_the_architecture_allows() {
         ("server", &["app", "domain"][..]),
         (
             "cli",
-            &["app", "domain", "server", "demo", "quality", "pii"][..],
+            &[
+                "app", "domain", "server", "demo", "quality", "pii", "predict", "clv",
+            ][..],
         ),
         ("test-support", &[][..]),
         ("bench", &[][..]),
@@ -69,6 +73,8 @@ fn crates_depend_only_as_the_architecture_allows() {
         ("lexicon", &[][..]),
         ("synth", &[][..]),
         ("quality", &["domain", "import", "lexicon", "pii"][..]),
+        ("predict", &[][..]),
+        ("clv", &[][..]),
     ]);
     for (name, dependencies) in workspace_dependencies() {
         for dependency in dependencies {

@@ -136,6 +136,25 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             };
             crate::data::readiness(args, report)
         }
+        Command::Train(args) => {
+            if args.store {
+                anyhow::bail!("train --store: not yet; export the deals and train on the file");
+            }
+            let (Some(data), Some(target)) = (&args.data, &args.target) else {
+                anyhow::bail!("give --data FILE and --target COLUMN, or --store");
+            };
+            let frame = crate::data::read(data)?;
+            crate::predict::train(&args, frame, target)
+        }
+        Command::Score(args) => {
+            let (Some(data), Some(out)) = (&args.data, &args.out) else {
+                anyhow::bail!("give --data FILE and --out FILE, or --store");
+            };
+            let frame = crate::data::read(data)?;
+            crate::predict::score(&args, frame, out)
+        }
+        Command::Clv(args) => crate::lifetime::clv(&args),
+        Command::Segment(args) => crate::lifetime::segment(&args),
         Command::Pii { action } => crate::data::pii(action),
         Command::Presets { dir } => {
             for preset in import_presets(dir.or(file.presets_dir.clone())) {

@@ -340,14 +340,14 @@ pub fn pii(action: PiiAction) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn read(path: &Path) -> Result<Frame> {
+pub fn read(path: &Path) -> Result<Frame> {
     if !path.exists() {
         bail!("{}: no such file", path.display());
     }
     Ok(Frame::read(path)?)
 }
 
-fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+pub fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
     quality::write_atomically(path, |file| {
         serde_json::to_writer_pretty(&mut *file, value).map_err(|e| quality::QualityError::Io {
             file: path.to_path_buf(),

@@ -4,6 +4,8 @@
 mod commands;
 mod config;
 mod data;
+mod lifetime;
+mod predict;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -122,6 +124,14 @@ enum Command {
     Anonymize(data::AnonymizeArgs),
     /// Assess tables: per step a score, a prioritised fix-list, and whether models can be trained.
     Readiness(data::ReadinessArgs),
+    /// Train a lead-scoring or churn model on a table with an outcome column.
+    Train(predict::TrainArgs),
+    /// Score a table with a trained model: probability and the reasons behind it.
+    Score(predict::ScoreArgs),
+    /// Customer lifetime value from a purchase log (BG/NBD with Gamma-Gamma).
+    Clv(lifetime::ClvArgs),
+    /// RFM segments and k-means clusters of customers from a purchase log.
+    Segment(lifetime::SegmentArgs),
     /// Find or redact personal data in free text (JSON Lines on standard input).
     Pii {
         #[command(subcommand)]

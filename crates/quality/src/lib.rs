@@ -26,7 +26,7 @@ pub mod standardize;
 pub mod validate;
 mod values;
 
-pub use dates::{DateKind, Order, parse_date};
+pub use dates::{DateKind, Order, column_order, parse_date};
 pub use error::QualityError;
 pub use frame::{Frame, write_atomically, write_csv};
 pub use person::{PersonName, parse_full_name};
