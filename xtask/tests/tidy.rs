@@ -59,7 +59,10 @@ fn crates_depend_only_as_the_architecture_allows() {
         ("store", &["domain"][..]),
         ("import", &["domain"][..]),
         ("demo", &["domain"][..]),
-        ("app", &["domain", "store", "import", "demo", "quality"][..]),
+        (
+            "app",
+            &["domain", "store", "import", "demo", "quality", "predict"][..],
+        ),
         ("server", &["app", "domain"][..]),
         (
             "cli",

@@ -30,6 +30,8 @@ pub enum Permission {
     ManageAccess,
     /// Read and verify the audit log.
     Audit,
+    /// Train, promote and roll back models; rescore records.
+    ManageModels,
 }
 
 impl Actor {
@@ -78,6 +80,7 @@ impl Actor {
             Permission::Export => "export data".into(),
             Permission::ManageAccess => "manage users and keys".into(),
             Permission::Audit => "read the audit log".into(),
+            Permission::ManageModels => "train or promote models".into(),
         };
         Err(Error::Forbidden(format!(
             "the {} role may not {what}",

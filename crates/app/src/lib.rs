@@ -27,6 +27,7 @@ mod export;
 mod importing;
 mod master;
 mod records;
+mod scoring;
 mod worker;
 
 pub use access::{KEY_PREFIX, LoginSession};
@@ -39,6 +40,7 @@ pub use master::{CandidatePair, Lineage, MERGEABLE, Merge, ProbableMatch};
 pub use quality::dedupe::FieldWeight;
 pub use quality::readiness::Report as ReadinessReport;
 pub use records::BulkOutcome;
+pub use scoring::{Action, CallFirst, DealScore, LEAD_TASK, ModelSummary, recommend};
 pub use worker::run_worker;
 
 /// The store's and the importer's types that callers need, re-exported so

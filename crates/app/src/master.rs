@@ -154,7 +154,11 @@ fn frame_of(kind: EntityKind, records: &[Record]) -> (Frame, Roles) {
 }
 
 /// Every record of a kind the actor may see.
-async fn all_visible(store: &Store, actor: &Actor, kind: EntityKind) -> Result<Vec<Record>> {
+pub(crate) async fn all_visible(
+    store: &Store,
+    actor: &Actor,
+    kind: EntityKind,
+) -> Result<Vec<Record>> {
     let mut query = visible(
         actor,
         kind,

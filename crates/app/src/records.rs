@@ -108,6 +108,8 @@ impl App {
         let before = tx.get(kind, id).await?.ok_or_else(|| not_found(kind, id))?;
         check_owner(actor, &before)?;
         tx.delete(kind, id).await?;
+        // A score's reasons quote the record's values: they go with it.
+        tx.delete_score(kind.as_str(), id).await?;
         if kind == EntityKind::User {
             tx.remove_credentials(id).await?;
         }

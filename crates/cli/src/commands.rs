@@ -256,6 +256,29 @@ async fn serve(
                 summary.password
             );
         }
+        let operator = Actor::system("demo");
+        if app.models(&operator).await?.is_empty() {
+            say!("training the lead-scoring model on the demo deals…");
+            match app.train_lead_model(&operator).await {
+                Ok(model) => {
+                    let auc = |path: &str| {
+                        model
+                            .metrics
+                            .pointer(path)
+                            .and_then(serde_json::Value::as_f64)
+                            .map_or("-".to_string(), |v| format!("{v:.3}"))
+                    };
+                    say!(
+                        "lead model v{}: held-out AUC {} on folds, {} on the latest deals; open deals scored",
+                        model.version,
+                        auc("/folds/validation/auc/value"),
+                        auc("/time_holdout/auc/value")
+                    );
+                }
+                // Too few closed deals is the data's state, not a reason not to serve.
+                Err(error) => say!("lead model not trained: {error}"),
+            }
+        }
     }
     let address = listen
         .or_else(|| file.listen.clone())

@@ -312,6 +312,52 @@ async fn a_manager_logs_in_finds_a_contact_imports_a_file_and_reviews_duplicates
         .expect("undo");
     wait_for(&client, "[data-test=undone]").await;
 
+    // Lead scoring: the model serve --demo trained on the demo's closed deals
+    // ranks the open ones; a deal's card shows probability, action and reasons.
+    wait_for(&client, "[data-test=nav-call-first]")
+        .await
+        .click()
+        .await
+        .expect("call-first page");
+    wait_for(&client, "[data-test=call-first-row] a")
+        .await
+        .click()
+        .await
+        .expect("open the first deal");
+    let probability = wait_for(&client, "[data-test=probability]")
+        .await
+        .text()
+        .await
+        .expect("probability");
+    assert!(probability.contains('%'), "{probability}");
+    let action = wait_for(&client, "[data-test=action]")
+        .await
+        .text()
+        .await
+        .expect("action");
+    assert!(
+        action.starts_with("Рекомендация: ") || action.starts_with("Recommended: "),
+        "{action}"
+    );
+    let reasons = client
+        .find_all(Locator::Css("[data-test=reasons] li"))
+        .await
+        .expect("reasons");
+    assert!(reasons.len() >= 3, "{} reasons", reasons.len());
+    let reason = reasons[0].text().await.expect("reason");
+    assert!(
+        reason.ends_with("п.п.") || reason.ends_with("pts"),
+        "{reason}"
+    );
+    // The shop pipeline's board: open deals carry their score and action.
+    client
+        .goto(&format!(
+            "{base}/deals?pipeline=%D0%9F%D1%80%D0%BE%D0%B4%D0%B0%D0%B6%D0%B8"
+        ))
+        .await
+        .expect("deals board");
+    wait_for(&client, "[data-test=deal-card-score]").await;
+
     client.close().await.expect("close browser");
     let _ = std::fs::remove_dir_all(&work);
 }

@@ -29,6 +29,7 @@ mod jobs;
 mod layout;
 mod merges;
 mod personal;
+mod predictions;
 mod records;
 
 pub use access::{ApiKeyRow, SessionRow};
@@ -39,4 +40,5 @@ pub use jobs::{Job, JobStatus};
 pub use layout::{COMMON_COLUMNS, ColumnType, columns};
 pub use merges::MergeRow;
 pub use personal::{PersonalColumn, personal_data_map};
+pub use predictions::{ModelRow, ScoreRow};
 pub use records::{Filter, FilterOp, ListQuery, MAX_LIMIT as MAX_PAGE, Page, Sort};

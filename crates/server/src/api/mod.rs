@@ -4,6 +4,8 @@
 mod audit;
 pub(crate) mod imports;
 mod master;
+mod predictions;
+pub(crate) use predictions::score_json;
 mod meta;
 mod records;
 
@@ -20,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(records::router())
         .merge(master::router())
+        .merge(predictions::router())
         .merge(audit::router())
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .merge(imports::router())

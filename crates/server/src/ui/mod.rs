@@ -5,6 +5,7 @@ mod i18n;
 mod importing;
 mod master;
 mod pages;
+mod predictions;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(pages::router())
         .merge(master::router())
+        .merge(predictions::router())
         .merge(importing::router().layer(DefaultBodyLimit::max(crate::api::imports::MAX_UPLOAD)))
         .route(
             "/assets/app.css",
@@ -68,6 +70,12 @@ pub fn templates() -> Environment<'static> {
             include_str!("../../templates/readiness.html"),
         ),
         ("docs.html", include_str!("../../templates/docs.html")),
+        ("deal.html", include_str!("../../templates/deal.html")),
+        (
+            "call_first.html",
+            include_str!("../../templates/call_first.html"),
+        ),
+        ("models.html", include_str!("../../templates/models.html")),
     ] {
         if let Err(error) = environment.add_template(name, source) {
             // Templates are compiled into the binary; a broken one is a build defect caught by every UI test.

@@ -280,7 +280,20 @@ async fn deals(
                 .app
                 .list(&browser.actor, EntityKind::Deal, query)
                 .await?;
-            columns.push(json!({"name": name, "total": total, "more": total - page.items.len() as i64, "deals": page.items.iter().map(deal_view).collect::<Vec<_>>()}));
+            let ids: Vec<domain::Id> = page.items.iter().map(|d| d.id).collect();
+            let scores = state.app.deal_scores(&browser.actor, &ids).await?;
+            let cards: Vec<Value> = page
+                .items
+                .iter()
+                .map(|deal| {
+                    let mut view = deal_view(deal);
+                    if let Some(score) = scores.get(&deal.id) {
+                        view["score"] = crate::api::score_json(score, lang == Lang::Ru);
+                    }
+                    view
+                })
+                .collect();
+            columns.push(json!({"name": name, "total": total, "more": total - page.items.len() as i64, "deals": cards}));
         }
         let pipeline_names: Vec<String> = pipelines
             .iter()
@@ -306,7 +319,7 @@ pub fn user_view(user: &Record) -> Value {
     json!({"name": user.text("display_name").or(user.text("login")).unwrap_or_default(), "role": user.text("role")})
 }
 
-fn text_of(record: &Record, field: &str) -> String {
+pub(crate) fn text_of(record: &Record, field: &str) -> String {
     record
         .fields
         .get(field)
@@ -321,7 +334,7 @@ fn contact_row(contact: &Record) -> Value {
     })
 }
 
-fn activity_view(activity: &Record) -> Value {
+pub(crate) fn activity_view(activity: &Record) -> Value {
     json!({
         "kind": text_of(activity, "kind"), "direction": text_of(activity, "direction"), "channel": text_of(activity, "channel"),
         "text": text_of(activity, "text"), "author": text_of(activity, "author"), "when": text_of(activity, "occurred_at"),
@@ -329,7 +342,7 @@ fn activity_view(activity: &Record) -> Value {
     })
 }
 
-fn deal_view(deal: &Record) -> Value {
+pub(crate) fn deal_view(deal: &Record) -> Value {
     json!({
         "id": deal.id.to_string(), "title": deal.title(), "amount": text_of(deal, "amount"), "stage": text_of(deal, "stage"),
         "status": text_of(deal, "status"), "source": text_of(deal, "source"), "contact_id": deal.reference("contact_id").map(|id| id.to_string()),

@@ -4,5 +4,6 @@
 mod helpers;
 mod imports;
 mod master;
+mod predictions;
 mod records;
 mod roles;
