@@ -138,17 +138,30 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Train(args) => {
             if args.store {
-                anyhow::bail!("train --store: not yet; export the deals and train on the file");
+                let (app, _) = open(&file, args.location.clone(), "warn").await?;
+                let model = app.train_lead_model(&operator).await?;
+                return crate::predict::report_store_model(&model, args.lang);
             }
-            let (Some(data), Some(target)) = (&args.data, &args.target) else {
-                anyhow::bail!("give --data FILE and --target COLUMN, or --store");
+            let (Some(data), Some(target), Some(out)) = (&args.data, &args.target, &args.out)
+            else {
+                anyhow::bail!("give --data FILE, --target COLUMN and --out DIR, or --store");
             };
             let frame = crate::data::read(data)?;
-            crate::predict::train(&args, frame, target)
+            crate::predict::train(&args, frame, target, out)
         }
         Command::Score(args) => {
-            let (Some(data), Some(out)) = (&args.data, &args.out) else {
-                anyhow::bail!("give --data FILE and --out FILE, or --store");
+            if args.store {
+                let (app, _) = open(&file, args.location.clone(), "warn").await?;
+                let scored = app.score_open_deals(&operator).await?;
+                eprintln!("{scored} open deals scored with the active model");
+                if let Some(out) = &args.out {
+                    let list = app.call_first(&operator, usize::MAX).await?;
+                    crate::predict::write_store_scores(&list, out, args.top, args.lang)?;
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let (Some(data), Some(out), Some(_)) = (&args.data, &args.out, &args.model) else {
+                anyhow::bail!("give --model DIR, --data FILE and --out FILE, or --store");
             };
             let frame = crate::data::read(data)?;
             crate::predict::score(&args, frame, out)

@@ -29,8 +29,8 @@ pub struct TrainArgs {
     #[arg(long)]
     pub positive: Option<String>,
     /// Where to write the model (a directory; created).
-    #[arg(long)]
-    pub out: PathBuf,
+    #[arg(long, required_unless_present = "store")]
+    pub out: Option<PathBuf>,
     /// Cross-validation folds.
     #[arg(long, default_value_t = 5)]
     pub folds: usize,
@@ -39,7 +39,7 @@ pub struct TrainArgs {
     /// Language of the summary and reasons: ru or en.
     #[arg(long, default_value = "ru")]
     pub lang: Language,
-    /// Train on the store's deals (won vs lost) instead of a file.
+    /// Train on the store's closed deals (won vs lost) and register the model.
     #[arg(long)]
     pub store: bool,
     #[command(flatten)]
@@ -48,16 +48,16 @@ pub struct TrainArgs {
 
 #[derive(Args)]
 pub struct ScoreArgs {
-    /// The model directory `train` wrote.
-    #[arg(long)]
-    pub model: PathBuf,
+    /// The model directory `train` wrote (with --store: the registry's active model).
+    #[arg(long, required_unless_present = "store")]
+    pub model: Option<PathBuf>,
     /// The table to score (a target column in it is ignored).
     #[arg(long, required_unless_present = "store")]
     pub data: Option<PathBuf>,
     /// The column that identifies a row; default: the training's id column, else the row number.
     #[arg(long)]
     pub id: Option<String>,
-    /// Where to write `record_id,probability,reasons`.
+    /// Where to write `record_id,probability,reasons` (with --store: optional).
     #[arg(long, required_unless_present = "store")]
     pub out: Option<PathBuf>,
     /// Factors per row in `reasons`.
@@ -73,7 +73,7 @@ pub struct ScoreArgs {
 }
 
 /// Trains on a table and writes the model directory.
-pub fn train(args: &TrainArgs, frame: Frame, target: &str) -> Result<ExitCode> {
+pub fn train(args: &TrainArgs, frame: Frame, target: &str, out: &Path) -> Result<ExitCode> {
     let mut options = Options::new(args.task, target);
     options.id = args.id.clone();
     options.positive = args.positive.clone();
@@ -83,7 +83,7 @@ pub fn train(args: &TrainArgs, frame: Frame, target: &str) -> Result<ExitCode> {
     let model = predict::train(&frame.headers, &frame.rows, &options)
         .with_context(|| format!("{}", frame.path.display()))?;
     let seconds = started.elapsed().as_secs_f64();
-    save(&model, &args.out)?;
+    save(&model, out)?;
     eprint!("{}", model.summary(args.lang));
     eprintln!(
         "{} {:.2} s → {}",
@@ -92,7 +92,7 @@ pub fn train(args: &TrainArgs, frame: Frame, target: &str) -> Result<ExitCode> {
             Language::En => "training took",
         },
         seconds,
-        args.out.display()
+        out.display()
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -126,7 +126,10 @@ pub fn load(dir: &Path) -> Result<Model> {
 
 /// Scores a table and writes `record_id,probability,reasons`.
 pub fn score(args: &ScoreArgs, frame: Frame, out: &Path) -> Result<ExitCode> {
-    let model = load(&args.model)?;
+    let Some(dir) = &args.model else {
+        bail!("give --model DIR");
+    };
+    let model = load(dir)?;
     let id_column = match (&args.id, &model.id_column) {
         (Some(id), _) => Some(
             frame
@@ -165,4 +168,54 @@ pub fn score(args: &ScoreArgs, frame: Frame, out: &Path) -> Result<ExitCode> {
     quality::write_csv(out, &["record_id", "probability", "reasons"], rows)?;
     eprintln!("{} rows scored → {}", scored.scores.len(), out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what `train --store` registered.
+pub fn report_store_model(model: &app::ModelSummary, language: Language) -> Result<ExitCode> {
+    let figure = |path: &str| {
+        model
+            .metrics
+            .pointer(path)
+            .and_then(serde_json::Value::as_f64)
+            .map_or("-".to_string(), |v| format!("{v:.3}"))
+    };
+    let (folds, latest) = (
+        figure("/folds/validation/auc/value"),
+        figure("/time_holdout/auc/value"),
+    );
+    match language {
+        Language::Ru => eprintln!(
+            "модель v{} ({}), данные {}: AUC {folds} на фолдах, {latest} на последних по времени сделках",
+            model.version,
+            model.status,
+            &model.data_hash[..12.min(model.data_hash.len())]
+        ),
+        Language::En => eprintln!(
+            "model v{} ({}), data {}: AUC {folds} on folds, {latest} on the latest deals by time",
+            model.version,
+            model.status,
+            &model.data_hash[..12.min(model.data_hash.len())]
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the store's open-deal scores in the file contract's shape.
+pub fn write_store_scores(
+    list: &[app::CallFirst],
+    out: &Path,
+    top: usize,
+    language: Language,
+) -> Result<()> {
+    let rows = list.iter().map(|item| {
+        let reasons = item.score.reasons(language == Language::Ru);
+        vec![
+            item.score.deal_id.clone(),
+            format!("{:.6}", item.score.probability),
+            reasons[..top.min(reasons.len())].join("; "),
+        ]
+    });
+    quality::write_csv(out, &["record_id", "probability", "reasons"], rows)?;
+    eprintln!("{} scores → {}", list.len(), out.display());
+    Ok(())
 }

@@ -11,7 +11,44 @@ backend_tests!(
     audit_verify_fails_after_an_audit_row_is_altered,
     export_writes_what_import_read,
     the_data_readiness_commands_work_on_the_store,
+    lead_scoring_trains_and_scores_on_the_store,
 );
+
+async fn lead_scoring_trains_and_scores_on_the_store(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let app = app::App::open(&db.url, app::AppConfig::default())
+        .await
+        .expect("open");
+    let config = demo::DemoConfig {
+        contacts: 400,
+        ..demo::DemoConfig::default()
+    };
+    app.load_demo(&app::Actor::system("test"), &config)
+        .await
+        .expect("demo");
+    let trained = fundament(&db, &["train", "--store", "--lang", "en"]);
+    assert!(trained.status.success(), "{}", text(&trained.stderr));
+    assert!(
+        text(&trained.stderr).contains("model v1 (active)"),
+        "{}",
+        text(&trained.stderr)
+    );
+    let out = std::env::temp_dir().join(format!("fundament-store-scores-{}.csv", uuid_like()));
+    let scored = fundament(
+        &db,
+        &["score", "--store", "--out", out.to_str().expect("utf-8")],
+    );
+    assert!(scored.status.success(), "{}", text(&scored.stderr));
+    let scores = std::fs::read_to_string(&out).expect("scores");
+    let mut lines = scores.lines();
+    assert_eq!(lines.next(), Some("record_id,probability,reasons"));
+    let first = lines.next().expect("a scored deal");
+    assert!(first.contains("п.п."), "{first}");
+    assert!(lines.count() > 10);
+    // Without a model directory and without --store, score says what it needs.
+    let missing = fundament(&db, &["score", "--data", "x.csv", "--out", "y.csv"]);
+    assert_eq!(missing.status.code(), Some(2), "{}", text(&missing.stderr));
+}
 
 async fn the_data_readiness_commands_work_on_the_store(backend: Backend) {
     let db = TestDb::new(backend).await;

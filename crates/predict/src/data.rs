@@ -52,6 +52,9 @@ pub(crate) struct Feature {
     /// Categorical: kept levels in code order; code `levels.len()` is "other".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<String>,
+    /// `levels` by text, built once on first use (scoring one row must not rebuild it).
+    #[serde(skip)]
+    pub index: std::sync::OnceLock<HashMap<String, usize>>,
 }
 
 impl Feature {
@@ -59,14 +62,25 @@ impl Feature {
         self.kind == ColumnKind::Categorical
     }
 
-    fn read(&self, cell: &str, index: &HashMap<String, usize>) -> f64 {
+    fn index(&self) -> &HashMap<String, usize> {
+        self.index.get_or_init(|| {
+            self.levels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.clone(), i))
+                .collect()
+        })
+    }
+
+    fn read(&self, cell: &str) -> f64 {
         if is_missing(cell) {
             return f64::NAN;
         }
         match self.kind {
             ColumnKind::Numeric => parse_number(cell).unwrap_or(f64::NAN),
             ColumnKind::Date => parse_date(cell).unwrap_or(f64::NAN),
-            ColumnKind::Categorical => index
+            ColumnKind::Categorical => self
+                .index()
                 .get(&cell.trim().to_lowercase())
                 .copied()
                 .unwrap_or(self.levels.len()) as f64,
@@ -152,6 +166,7 @@ pub(crate) fn plan(
                     } else {
                         Vec::new()
                     },
+                    index: Default::default(),
                 });
                 (Some(kind), None)
             }
@@ -263,14 +278,8 @@ pub(crate) fn encode(
                 absent.push(feature.name.clone());
                 return vec![f64::NAN; rows.len()];
             };
-            let index: HashMap<String, usize> = feature
-                .levels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (l.clone(), i))
-                .collect();
             rows.iter()
-                .map(|row| feature.read(row.get(column).map_or("", String::as_str), &index))
+                .map(|row| feature.read(row.get(column).map_or("", String::as_str)))
                 .collect()
         })
         .collect();
@@ -536,6 +545,7 @@ mod tests {
             name: "City".to_string(),
             kind: ColumnKind::Categorical,
             levels: vec!["москва".to_string()],
+            index: Default::default(),
         };
         let (headers, rows) = table(&["city"], &[&["Москва"], &["Тула"], &[""]]);
         let (matrix, absent) = encode(std::slice::from_ref(&feature), &headers, &rows);

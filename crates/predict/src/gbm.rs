@@ -543,8 +543,10 @@ impl Gbm {
     /// the logit, relative to the trees' expected value.
     pub fn contributions(&self, row: &[f64], features: usize) -> Vec<f64> {
         let mut phi = vec![0.0; features];
+        // One path buffer per depth, reused across trees: no allocation per node.
+        let mut paths: Vec<Vec<PathElement>> = Vec::new();
         for tree in &self.trees {
-            shap_recurse(tree, 0, &[], 1.0, 1.0, usize::MAX, row, &mut phi);
+            shap_recurse(tree, 0, 0, &mut paths, 1.0, 1.0, usize::MAX, row, &mut phi);
         }
         phi
     }
@@ -624,19 +626,28 @@ fn unwound_sum(path: &[PathElement], index: usize) -> f64 {
 fn shap_recurse(
     tree: &Tree,
     node: usize,
-    parent_path: &[PathElement],
+    depth: usize,
+    paths: &mut Vec<Vec<PathElement>>,
     zero: f64,
     one: f64,
     feature: usize,
     row: &[f64],
     phi: &mut [f64],
 ) {
-    let mut path = parent_path.to_vec();
-    extend(&mut path, zero, one, feature);
+    if paths.len() <= depth {
+        paths.resize_with(depth + 1, Vec::new);
+    }
+    let (parents, rest) = paths.split_at_mut(depth);
+    let path = &mut rest[0];
+    path.clear();
+    if let Some(parent) = parents.last() {
+        path.extend_from_slice(parent);
+    }
+    extend(path, zero, one, feature);
     let current = &tree.nodes[node];
     if current.is_leaf() {
         for i in 1..path.len() {
-            let w = unwound_sum(&path, i);
+            let w = unwound_sum(path, i);
             let element = path[i];
             phi[element.feature] += w * (element.one - element.zero) * current.value;
         }
@@ -654,12 +665,13 @@ fn shap_recurse(
     if let Some(index) = path.iter().position(|e| e.feature == current.feature) {
         incoming_zero = path[index].zero;
         incoming_one = path[index].one;
-        unwind(&mut path, index);
+        unwind(path, index);
     }
     shap_recurse(
         tree,
         hot,
-        &path,
+        depth + 1,
+        paths,
         hot_zero * incoming_zero,
         incoming_one,
         current.feature,
@@ -669,7 +681,8 @@ fn shap_recurse(
     shap_recurse(
         tree,
         cold,
-        &path,
+        depth + 1,
+        paths,
         cold_zero * incoming_zero,
         0.0,
         current.feature,
@@ -726,16 +739,19 @@ mod tests {
                 name: "a".into(),
                 kind: ColumnKind::Numeric,
                 levels: vec![],
+                index: Default::default(),
             },
             Feature {
                 name: "b".into(),
                 kind: ColumnKind::Numeric,
                 levels: vec![],
+                index: Default::default(),
             },
             Feature {
                 name: "c".into(),
                 kind: ColumnKind::Categorical,
                 levels: (0..5).map(|i| i.to_string()).collect(),
+                index: Default::default(),
             },
         ];
         (

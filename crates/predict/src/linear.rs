@@ -95,8 +95,15 @@ impl Linear {
         (slots, width)
     }
 
-    /// One feature's terms: (weight index, value) pairs, at most two.
-    fn terms(slot: &Slot, value: f64, out: &mut Vec<(u32, f64)>) {
+    /// One feature's terms: (weight index, value) pairs, at most two (a
+    /// fixed array: scoring one row must not allocate per feature).
+    fn terms(slot: &Slot, value: f64) -> ([(u32, f64); 2], usize) {
+        let mut out = [(0, 0.0); 2];
+        let mut count = 0;
+        let mut push = |term: (u32, f64)| {
+            out[count] = term;
+            count += 1;
+        };
         match *slot {
             Slot::Numeric {
                 offset,
@@ -112,18 +119,22 @@ impl Linear {
                 } else {
                     value.clamp(low, high)
                 };
-                out.push((offset as u32, (v - mean) / scale));
+                push((offset as u32, (v - mean) / scale));
                 if let (Some(flag), true) = (missing, value.is_nan()) {
-                    out.push((flag as u32, 1.0));
+                    push((flag as u32, 1.0));
                 }
             }
-            Slot::Categorical { offset, count } => {
+            Slot::Categorical {
+                offset,
+                count: levels,
+            } => {
                 if !value.is_nan() {
-                    let code = (value as usize).min(count - 1);
-                    out.push(((offset + code) as u32, 1.0));
+                    let code = (value as usize).min(levels - 1);
+                    push(((offset + code) as u32, 1.0));
                 }
             }
         }
+        (out, count)
     }
 
     fn design(slots: &[Slot], x: &Matrix) -> Design {
@@ -132,13 +143,11 @@ impl Linear {
             indices: Vec::new(),
             values: Vec::new(),
         };
-        let mut terms = Vec::new();
         for row in 0..x.rows {
             design.starts.push(design.indices.len());
             for (slot, column) in slots.iter().zip(&x.columns) {
-                terms.clear();
-                Self::terms(slot, column[row], &mut terms);
-                for &(i, v) in &terms {
+                let (terms, count) = Self::terms(slot, column[row]);
+                for &(i, v) in &terms[..count] {
                     design.indices.push(i);
                     design.values.push(v);
                 }
@@ -206,9 +215,8 @@ impl Linear {
 
     /// The raw term of feature `f` at `value`.
     fn part(&self, f: usize, value: f64) -> f64 {
-        let mut terms = Vec::with_capacity(2);
-        Self::terms(&self.slots[f], value, &mut terms);
-        terms
+        let (terms, count) = Self::terms(&self.slots[f], value);
+        terms[..count]
             .iter()
             .map(|&(i, v)| self.weights[i as usize] * v)
             .sum()
@@ -436,11 +444,13 @@ mod tests {
                 name: "a".into(),
                 kind: ColumnKind::Numeric,
                 levels: vec![],
+                index: Default::default(),
             },
             Feature {
                 name: "c".into(),
                 kind: ColumnKind::Categorical,
                 levels: vec!["x".into(), "y".into(), "z".into()],
+                index: Default::default(),
             },
         ];
         let x = Matrix {

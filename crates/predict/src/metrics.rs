@@ -17,6 +17,17 @@ pub struct Figure {
     pub high: f64,
 }
 
+impl Figure {
+    /// Widens the interval about the value by `factor`, clipped to `[min, max]`.
+    pub fn widen(self, factor: f64, min: f64, max: f64) -> Figure {
+        Figure {
+            value: self.value,
+            low: (self.value - (self.value - self.low) * factor).max(min),
+            high: (self.value + (self.high - self.value) * factor).min(max),
+        }
+    }
+}
+
 /// One bin of the calibration curve: rows whose predicted probability fell in it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CalibrationBin {
