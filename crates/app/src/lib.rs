@@ -26,6 +26,7 @@ mod error;
 mod export;
 mod importing;
 mod master;
+mod offers;
 mod records;
 mod scoring;
 mod worker;
@@ -37,10 +38,11 @@ pub use error::{Error, Result};
 pub use export::ExportFormat;
 pub use importing::{ImportOptions, ImportPreview, ImportProgress, ImportReport, presets};
 pub use master::{CandidatePair, Lineage, MERGEABLE, Merge, ProbableMatch};
+pub use offers::Offer;
 pub use quality::dedupe::FieldWeight;
 pub use quality::readiness::Report as ReadinessReport;
 pub use records::BulkOutcome;
-pub use scoring::{Action, CallFirst, DealScore, LEAD_TASK, ModelSummary, recommend};
+pub use scoring::{Action, CallFirst, DealScore, DriftReport, LEAD_TASK, ModelSummary, recommend};
 pub use worker::run_worker;
 
 /// The store's and the importer's types that callers need, re-exported so

@@ -193,6 +193,22 @@ pub struct CallFirst {
     pub score: DealScore,
 }
 
+/// Population stability above this on the score or a feature raises the alarm:
+/// the usual reading of PSI (under 0.1 stable, 0.1–0.25 moving, above 0.25 shifted).
+const DRIFT_ALARM: f64 = 0.25;
+
+/// How far today's open deals are from the deals the active model learnt on.
+#[derive(Debug, Clone, Serialize)]
+pub struct DriftReport {
+    pub model_id: String,
+    /// Population stability index of the score.
+    pub score_psi: f64,
+    /// Per feature, largest first.
+    pub features: Vec<(String, f64)>,
+    /// The score or features past the alarm level, in words.
+    pub alarms: Vec<String>,
+}
+
 /// The deals of the store with the signals each had at its moment.
 struct DealTable {
     headers: Vec<String>,
@@ -683,6 +699,34 @@ impl App {
         tx.upsert_scores(&rows).await?;
         tx.commit().await?;
         Ok(rows.len())
+    }
+
+    /// Drift of the open deals against the active model's training data:
+    /// population stability of the score and of every feature.
+    pub async fn drift(&self, actor: &Actor) -> Result<DriftReport> {
+        actor.require(Permission::Read(EntityKind::Deal))?;
+        let (model_id, model) = self.active().await?;
+        let table = self.deal_table(&Actor::system("drift")).await?;
+        let open: Vec<Vec<String>> = table
+            .rows
+            .iter()
+            .filter(|r| r[1].is_empty())
+            .cloned()
+            .collect();
+        let drift = model.drift(&table.headers, &open);
+        let mut alarms = Vec::new();
+        if drift.score > DRIFT_ALARM {
+            alarms.push(format!("score: PSI {:.2}", drift.score));
+        }
+        for (feature, psi) in drift.features.iter().filter(|(_, psi)| *psi > DRIFT_ALARM) {
+            alarms.push(format!("{feature}: PSI {psi:.2}"));
+        }
+        Ok(DriftReport {
+            model_id: model_id.to_string(),
+            score_psi: drift.score,
+            features: drift.features,
+            alarms,
+        })
     }
 
     /// A deal's latest score, if it has one and the actor may see the deal.

@@ -11,7 +11,73 @@ backend_tests!(
     a_model_trained_on_closed_deals_scores_the_open_ones_with_reasons,
     models_are_versioned_promoted_and_rolled_back,
     scores_follow_the_deals_a_person_may_see,
+    the_next_best_offer_is_what_was_viewed_not_bought_in_stock_and_affordable,
 );
+
+async fn the_next_best_offer_is_what_was_viewed_not_bought_in_stock_and_affordable(
+    backend: Backend,
+) {
+    let db = TestDb::new(backend).await;
+    let app = App::open(&db.url, AppConfig::default())
+        .await
+        .expect("open app");
+    let object = |v: serde_json::Value| v.as_object().cloned().expect("object");
+    let create = |kind, body: serde_json::Value| {
+        let app = app.clone();
+        async move {
+            app.create(&admin(), kind, &object(body))
+                .await
+                .expect("create")
+        }
+    };
+    let contact = create(
+        EntityKind::Contact,
+        serde_json::json!({"last_name": "Орлова", "first_name": "Ника"}),
+    )
+    .await;
+    let product = |sku: &str, price: &str, stock: i64| {
+        create(
+            EntityKind::Product,
+            serde_json::json!({"sku": sku, "name": format!("Кроссовки {sku}"), "price": price, "stock": stock}),
+        )
+    };
+    let sneakers = product("NB-574", "8990", 3).await;
+    let once = product("NB-990", "9990", 10).await;
+    let sold_out = product("NK-AF1", "9490", 0).await;
+    let bought = product("AD-SAMBA", "8490", 7).await;
+    let too_dear = product("ON-CLOUD", "45990", 5).await;
+    let view = |p: &domain::Record, day: u32| {
+        create(
+            EntityKind::Event,
+            serde_json::json!({"kind": "product_view", "contact_id": contact.id.to_string(), "product_id": p.id.to_string(), "occurred_at": format!("2026-11-{day:02}T10:00:00Z")}),
+        )
+    };
+    for day in [3, 5, 6] {
+        view(&sneakers, day).await;
+        view(&sold_out, day).await;
+        view(&bought, day).await;
+        view(&too_dear, day).await;
+    }
+    view(&once, 6).await;
+    create(EntityKind::Order, serde_json::json!({"contact_id": contact.id.to_string(), "status": "delivered", "total": "8490", "ordered_at": "2026-11-07T12:00:00Z", "lines": [{"sku": "AD-SAMBA", "name": "Кроссовки AD-SAMBA", "quantity": 1, "price": "8490"}]})).await;
+
+    let offers = app
+        .next_best_offers(&admin(), contact.id)
+        .await
+        .expect("offers");
+    let skus: Vec<&str> = offers.iter().map(|o| o.sku.as_str()).collect();
+    assert_eq!(
+        skus,
+        ["NB-574"],
+        "viewed three times, not bought, in stock, near the 8,490 check"
+    );
+    assert!(
+        offers[0].why_ru.contains("Смотрел 3 раз") && offers[0].why_ru.contains("в наличии 3 шт."),
+        "{}",
+        offers[0].why_ru
+    );
+    assert_eq!(offers[0].action_en, "Offer a discount while it is in stock");
+}
 
 async fn demo_store(backend: Backend) -> (TestDb, App) {
     let db = TestDb::new(backend).await;
@@ -83,6 +149,14 @@ async fn a_model_trained_on_closed_deals_scores_the_open_ones_with_reasons(backe
         source_points("Рекомендация"),
         source_points("Авито")
     );
+
+    // Drift: every feature's population stability against the training deals.
+    let drift = app.drift(&admin()).await.expect("drift");
+    assert!(
+        drift.score_psi.is_finite() && drift.features.len() >= 15,
+        "{drift:?}"
+    );
+    assert!(drift.features.windows(2).all(|w| w[0].1 >= w[1].1));
 
     let first = &list[0];
     let id = domain::Id::parse(first.score.deal_id.as_str()).expect("id");

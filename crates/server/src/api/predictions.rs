@@ -18,9 +18,11 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/scores/deals/{id}", get(deal_score))
         .route("/api/v1/call-first", get(call_first))
+        .route("/api/v1/offers/contacts/{id}", get(offers))
         .route("/api/v1/models", get(models))
         .route("/api/v1/models/train", post(train))
         .route("/api/v1/models/score", post(rescore))
+        .route("/api/v1/models/drift", get(drift))
         .route("/api/v1/models/{id}/promote", post(promote))
 }
 
@@ -113,4 +115,20 @@ async fn promote(
 ) -> ApiResult<StatusCode> {
     state.app.promote_model(&actor, parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn drift(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+) -> ApiResult<Json<app::DriftReport>> {
+    Ok(Json(state.app.drift(&actor).await?))
+}
+
+async fn offers(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let offers = state.app.next_best_offers(&actor, parse_id(&id)?).await?;
+    Ok(Json(json!({"items": offers})))
 }

@@ -244,4 +244,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("data_hash", "Данные (хэш)", "Data (hash)"),
     ("promote", "Сделать активной", "Promote"),
     ("no_models", "Моделей ещё нет.", "No models yet."),
+    ("next_best_offer", "Что предложить", "Next best offer"),
+    (
+        "drift",
+        "Дрейф: открытые сделки против обучающих",
+        "Drift: open deals against the training deals",
+    ),
+    ("score", "оценка", "score"),
+    ("drift_ok", "в норме (PSI ≤ 0.25)", "stable (PSI ≤ 0.25)"),
 ];

@@ -177,10 +177,11 @@ async fn contact(
                 by_contact(EntityKind::Deal, "-opened_at")?,
             )
             .await?;
-        Ok::<_, app::Error>((contact, activities.items, deals.items))
+        let offers = state.app.next_best_offers(&browser.actor, id).await?;
+        Ok::<_, app::Error>((contact, activities.items, deals.items, offers))
     };
     match result.await {
-        Ok((contact, activities, deals)) => {
+        Ok((contact, activities, deals, offers)) => {
             let fields: Vec<Value> = EntityKind::Contact
                 .fields()
                 .iter()
@@ -194,7 +195,12 @@ async fn contact(
                 "contacts",
                 json!({ "contact": contact_row(&contact), "fields": fields,
                 "activities": activities.iter().map(activity_view).collect::<Vec<_>>(),
-                "deals": deals.iter().map(deal_view).collect::<Vec<_>>(), }),
+                "deals": deals.iter().map(deal_view).collect::<Vec<_>>(),
+                "offers": offers.iter().map(|o| json!({
+                    "name": o.name, "sku": o.sku,
+                    "why": if lang == Lang::Ru { &o.why_ru } else { &o.why_en },
+                    "action": if lang == Lang::Ru { &o.action_ru } else { &o.action_en },
+                })).collect::<Vec<_>>(), }),
             ))
             .into_response()
         }

@@ -110,7 +110,12 @@ async fn models(lang: Lang, State(state): State<AppState>, browser: Browser) -> 
             lang,
             &browser.user,
             "models",
-            json!({"models": models, "admin": browser.actor.may(app::Permission::ManageModels)}),
+            json!({
+                "models": models,
+                "admin": browser.actor.may(app::Permission::ManageModels),
+                // No active model yet means nothing to drift from.
+                "drift": state.app.drift(&browser.actor).await.ok(),
+            }),
         ))
         .into_response(),
         Err(error) => error_page(&state, lang, error.into()),
