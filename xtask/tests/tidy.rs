@@ -28,6 +28,7 @@ fn workspace_dependencies() -> BTreeMap<String, Vec<String>> {
         "quality",
         "clv",
         "predict",
+        "crm",
     ];
     crates
         .iter()
@@ -61,7 +62,9 @@ fn crates_depend_only_as_the_architecture_allows() {
         ("demo", &["domain"][..]),
         (
             "app",
-            &["domain", "store", "import", "demo", "quality", "predict"][..],
+            &[
+                "domain", "store", "import", "demo", "quality", "predict", "crm",
+            ][..],
         ),
         ("server", &["app", "domain"][..]),
         (
@@ -78,6 +81,7 @@ fn crates_depend_only_as_the_architecture_allows() {
         ("quality", &["domain", "import", "lexicon", "pii"][..]),
         ("predict", &[][..]),
         ("clv", &[][..]),
+        ("crm", &[][..]),
     ]);
     for (name, dependencies) in workspace_dependencies() {
         for dependency in dependencies {

@@ -33,6 +33,7 @@ mod worker;
 
 pub use access::{KEY_PREFIX, LoginSession};
 pub use actor::{Actor, Permission};
+pub use crm::Connection as CrmConnection;
 pub use demo_data::DemoSummary;
 pub use error::{Error, Result};
 pub use export::ExportFormat;
@@ -68,6 +69,9 @@ pub struct AppConfig {
     pub presets_dir: Option<PathBuf>,
     /// Where uploaded files wait for the import worker.
     pub uploads_dir: Option<PathBuf>,
+    /// CRMs to write scores and tasks back to, by the source system name
+    /// their records carry (`amocrm`, `bitrix24`, `hubspot`, `salesforce`).
+    pub crm: Vec<(String, crm::Connection)>,
 }
 
 /// The application: a store plus the rules for using it.
@@ -78,6 +82,8 @@ pub struct App {
     keys: Arc<access::KeyCache>,
     /// Matching indexes by kind, rebuilt when the kind's records change.
     indexes: Arc<tokio::sync::Mutex<master::Indexes>>,
+    /// One write-back client per CRM, shared so that its rate limit is too.
+    crm: Arc<std::collections::HashMap<String, crm::Client>>,
 }
 
 impl App {
@@ -90,7 +96,19 @@ impl App {
 
     /// Wraps an open, migrated store.
     pub fn new(store: Store, config: AppConfig) -> Self {
+        let mut crm = std::collections::HashMap::new();
+        for (system, connection) in &config.crm {
+            match crm::Client::new(connection) {
+                Ok(client) => {
+                    crm.insert(system.to_lowercase(), client);
+                }
+                Err(error) => {
+                    tracing::error!(system = %system, error = %error, "CRM connection not usable; scores stay local.");
+                }
+            }
+        }
         Self {
+            crm: Arc::new(crm),
             store,
             config: Arc::new(config),
             keys: Arc::new(access::KeyCache::default()),

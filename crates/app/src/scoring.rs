@@ -193,6 +193,42 @@ pub struct CallFirst {
     pub score: DealScore,
 }
 
+/// The job that pushes one deal's score to its CRM.
+pub(crate) const WRITEBACK_JOB: &str = "writeback";
+/// Rate-limit answers are expected, not failures: a push may wait many times.
+const WRITEBACK_ATTEMPTS: i32 = 50;
+
+/// What goes back to the CRM for one scored deal: the score and reasons in
+/// its fields and, unless the deal is only to be kept warm, a task. The key
+/// names the deal, model and action, so a retried push finds its own task.
+fn writeback(row: &ScoreRow, external_id: &str, now: DateTime<Utc>) -> crm::Update {
+    let score = DealScore::from_row(row);
+    let action = score.action;
+    let reasons = score
+        .reasons(true)
+        .into_iter()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("; ");
+    let due = match action {
+        Action::CallNow => Some(now + Duration::hours(2)),
+        Action::CallToday => Some(now + Duration::hours(8)),
+        Action::HeadOfSales | Action::Discount => Some(now + Duration::hours(24)),
+        Action::Nurture => None,
+    };
+    crm::Update {
+        crm_deal_id: external_id.to_string(),
+        probability: row.probability,
+        task: due.map(|due| crm::Task {
+            text: format!("{}\n{}", action.text(true), reasons),
+            due,
+        }),
+        reasons,
+        action: action.text(true).to_string(),
+        key: format!("{}:{}:{}", row.record_id, row.model_id, action.code()),
+    }
+}
+
 /// Population stability above this on the score or a feature raises the alarm:
 /// the usual reading of PSI (under 0.1 stable, 0.1–0.25 moving, above 0.25 shifted).
 const DRIFT_ALARM: f64 = 0.25;
@@ -215,6 +251,8 @@ struct DealTable {
     rows: Vec<Vec<String>>,
     /// Per row: the deal, its moment and, for open deals, its live signals.
     deals: Vec<(Id, DateTime<Utc>)>,
+    /// Per row: the CRM the deal came from and its id there.
+    sources: Vec<Option<(String, String)>>,
     touch_hours: Vec<Option<f64>>,
     price_objections: Vec<bool>,
 }
@@ -390,6 +428,7 @@ impl DealTable {
             headers,
             rows: Vec::new(),
             deals: Vec::new(),
+            sources: Vec::new(),
             touch_hours: Vec::new(),
             price_objections: Vec::new(),
         };
@@ -465,6 +504,11 @@ impl DealTable {
                 hours_since.map(|h| format!("{h:.1}")).unwrap_or_default(),
             ]);
             table.deals.push((deal.id, moment));
+            table.sources.push(
+                deal.source
+                    .as_ref()
+                    .map(|s| (s.system.to_lowercase(), s.external_id.clone())),
+            );
             table.touch_hours.push(hours_since);
             table
                 .price_objections
@@ -695,8 +739,36 @@ impl App {
                 }
             })
             .collect();
+        // Changed scores of deals from a connected CRM go back to it, through
+        // the durable queue, in the same transaction as the scores themselves.
+        let previous: HashMap<Id, ScoreRow> = self
+            .store
+            .top_scores(EntityKind::Deal.as_str(), i64::MAX)
+            .await?
+            .into_iter()
+            .map(|row| (row.record_id, row))
+            .collect();
+        let mut writebacks = Vec::new();
+        for (&r, row) in open.iter().zip(&rows) {
+            let Some((system, external)) = &table.sources[r] else {
+                continue;
+            };
+            if !self.crm.contains_key(system) {
+                continue;
+            }
+            let changed = previous.get(&row.record_id).is_none_or(|before| {
+                (before.probability - row.probability).abs() >= 0.01 || before.action != row.action
+            });
+            if changed {
+                writebacks.push(json!({"system": system, "update": writeback(row, external, now)}));
+            }
+        }
         let mut tx = self.store.begin().await?;
         tx.upsert_scores(&rows).await?;
+        for payload in &writebacks {
+            tx.enqueue_job(WRITEBACK_JOB, &payload.to_string(), WRITEBACK_ATTEMPTS)
+                .await?;
+        }
         tx.commit().await?;
         Ok(rows.len())
     }

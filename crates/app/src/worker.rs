@@ -45,7 +45,34 @@ impl App {
         })
     }
 
-    async fn run_job(&self, job: &Job) -> Result<Json> {
+    /// Pushes one deal's score to its CRM: done, or when to try again.
+    async fn run_writeback(&self, job: &Job, payload: &Json) -> Result<JobOutcome> {
+        let system = payload
+            .pointer("/system")
+            .and_then(Json::as_str)
+            .unwrap_or_default();
+        let Some(client) = self.crm.get(system) else {
+            return Ok(JobOutcome::Done(
+                json!({"error": format!("no CRM connection for {system:?}")}),
+            ));
+        };
+        let update: crm::Update =
+            serde_json::from_value(payload.pointer("/update").cloned().unwrap_or_default())
+                .map_err(|error| Error::BadRequest(format!("write-back payload: {error}")))?;
+        match client.push(&update).await {
+            Ok(pushed) => Ok(JobOutcome::Done(
+                json!({"crm": pushed.crm.to_string(), "deal": pushed.crm_deal_id, "task": format!("{:?}", pushed.task)}),
+            )),
+            Err(error) if error.retryable() => Ok(JobOutcome::RetryIn(
+                error.retry_in(job.attempts.max(1) as u32),
+                error.to_string(),
+            )),
+            // The CRM refused for good (a wrong field, a deleted deal): recorded, not retried.
+            Err(error) => Ok(JobOutcome::Done(json!({"error": error.to_string()}))),
+        }
+    }
+
+    async fn run_job(&self, job: &Job) -> Result<JobOutcome> {
         let payload: Json = serde_json::from_str(&job.payload)
             .map_err(|error| Error::BadRequest(format!("job payload: {error}")))?;
         let text = |pointer: &str| {
@@ -55,6 +82,7 @@ impl App {
                 .map(str::to_string)
         };
         match job.kind.as_str() {
+            crate::scoring::WRITEBACK_JOB => self.run_writeback(job, &payload).await,
             "import" => {
                 let actor = Actor {
                     label: text("/actor/label").unwrap_or_else(|| "worker".into()),
@@ -79,14 +107,23 @@ impl App {
                 // The upload has served its purpose whatever the outcome; it may hold personal data.
                 let _ = std::fs::remove_file(&path);
                 match result {
-                    Ok(report) => Ok(report.to_json()),
+                    Ok(report) => Ok(JobOutcome::Done(report.to_json())),
                     Err(Error::Store(error)) => Err(Error::Store(error)),
-                    Err(other) => Ok(json!({"error": other.to_string()})),
+                    Err(other) => Ok(JobOutcome::Done(json!({"error": other.to_string()}))),
                 }
             }
-            other => Ok(json!({"error": format!("unknown job kind {other:?}")})),
+            other => Ok(JobOutcome::Done(
+                json!({"error": format!("unknown job kind {other:?}")}),
+            )),
         }
     }
+}
+
+/// How a job ended: with a result, or asking to run again later (a CRM's
+/// rate limit or outage is a wait, not an error).
+enum JobOutcome {
+    Done(Json),
+    RetryIn(Duration, String),
 }
 
 /// Runs jobs until `shutdown` turns true.
@@ -99,7 +136,13 @@ pub async fn run_worker(app: App, worker: String, mut shutdown: watch::Receiver<
             Ok(Some(job)) => {
                 tracing::info!(job_id = %job.id, kind = %job.kind, attempt = job.attempts, "Running job.");
                 let outcome = match app.run_job(&job).await {
-                    Ok(result) => app.store.complete_job(job.id, &result.to_string()).await,
+                    Ok(JobOutcome::Done(result)) => {
+                        app.store.complete_job(job.id, &result.to_string()).await
+                    }
+                    Ok(JobOutcome::RetryIn(after, reason)) => {
+                        tracing::info!(job_id = %job.id, retry_in_ms = after.as_millis() as u64, reason = %reason, "Job will be retried.");
+                        app.store.fail_job(job.id, &reason, after).await
+                    }
                     Err(error) => {
                         tracing::warn!(job_id = %job.id, error = %error, "Job failed; it will be retried.");
                         app.store

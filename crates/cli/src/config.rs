@@ -25,6 +25,10 @@ pub struct FileConfig {
     pub default_currency: Option<String>,
     /// UTC offset of local times in exports, in hours (3 for Moscow).
     pub utc_offset_hours: Option<i32>,
+    /// CRMs to write scores and tasks back to, by the source system of the
+    /// records: `[crm.bitrix24] kind = "bitrix24"`, `webhook_url = ...`, `score_field = "UF_CRM_SCORE"`.
+    #[serde(default)]
+    pub crm: std::collections::BTreeMap<String, app::CrmConnection>,
 }
 
 impl FileConfig {
@@ -86,10 +90,41 @@ pub fn resolve(
         parse,
         presets_dir: file.presets_dir.clone(),
         uploads_dir: Some(data_dir.join("uploads")),
+        crm: file.crm.clone().into_iter().collect(),
     };
     Ok(Resolved { db, data_dir, app })
 }
 
 fn chrono_offset(hours: i32) -> Result<chrono::FixedOffset> {
     chrono::FixedOffset::east_opt(hours * 3600).context("utc offset out of range")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crm_connections_come_from_the_config_file() {
+        let file: FileConfig = toml::from_str(
+            r#"
+            [crm.bitrix24]
+            kind = "bitrix24"
+            webhook_url = "http://127.0.0.1:9/rest/1/secret/"
+            score_field = "UF_CRM_SCORE"
+            "#,
+        )
+        .expect("valid config");
+        let resolved = resolve(
+            Some("sqlite::memory:".into()),
+            Some(std::env::temp_dir()),
+            &file,
+        )
+        .expect("resolved");
+        assert_eq!(resolved.app.crm.len(), 1);
+        assert_eq!(resolved.app.crm[0].0, "bitrix24");
+        assert!(
+            !format!("{:?}", resolved.app.crm).contains("secret"),
+            "credentials never reach logs"
+        );
+    }
 }

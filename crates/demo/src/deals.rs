@@ -284,7 +284,8 @@ fn deal_record(
     };
     let comment = chance(rng, 0.15).then(|| *pick(rng, DEAL_COMMENTS));
     let external_id = match contact.system {
-        "bitrix24" => format!("D{}", 50_000 + factory.serial()),
+        // Bitrix24 numbers its deals; its REST API takes them as integers.
+        "bitrix24" => (50_000 + factory.serial()).to_string(),
         "amocrm" => (31_000_000 + factory.serial()).to_string(),
         _ => format!("form-{}", 7_000 + factory.serial()),
     };

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use domain::Id;
 use sqlx::Row;
 
-use crate::backend::{Pool, on_pool};
+use crate::backend::{Pool, on_pool, on_tx};
 use crate::{Error, Result, Store};
 use sqlx::AssertSqlSafe;
 
@@ -94,12 +94,38 @@ macro_rules! job_row {
     }};
 }
 
+const ENQUEUE: &str = "INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at) VALUES ($1, $2, $3, 'queued', 0, $4, $5, $5)";
+
+impl crate::Tx {
+    /// Queues a job that exists only if the transaction commits: what it
+    /// must do and the change that asked for it land together.
+    pub async fn enqueue_job(
+        &mut self,
+        kind: &str,
+        payload: &str,
+        max_attempts: i32,
+    ) -> Result<Id> {
+        let id = Id::new();
+        let now = Store::now();
+        on_tx!(self, conn => sqlx::query(ENQUEUE)
+            .bind(id.to_string())
+            .bind(kind)
+            .bind(payload)
+            .bind(max_attempts)
+            .bind(now)
+            .execute(conn)
+            .await?
+            .rows_affected());
+        Ok(id)
+    }
+}
+
 impl Store {
     /// Queues a job to run as soon as a worker is free.
     pub async fn enqueue_job(&self, kind: &str, payload: &str, max_attempts: i32) -> Result<Id> {
         let id = Id::new();
         let now = Store::now();
-        on_pool!(self, pool => sqlx::query("INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at) VALUES ($1, $2, $3, 'queued', 0, $4, $5, $5)")
+        on_pool!(self, pool => sqlx::query(ENQUEUE)
             .bind(id.to_string())
             .bind(kind)
             .bind(payload)
@@ -161,6 +187,17 @@ impl Store {
             .await?
             .rows_affected());
         Ok(())
+    }
+
+    /// How many jobs of a kind are in each status.
+    pub async fn job_counts(&self, kind: &str) -> Result<Vec<(String, i64)>> {
+        on_pool!(self, pool => {
+            let rows = sqlx::query("SELECT status, COUNT(*) FROM jobs WHERE kind = $1 GROUP BY status ORDER BY status")
+                .bind(kind)
+                .fetch_all(pool)
+                .await?;
+            Ok(rows.into_iter().map(|row| (row.get(0), row.get(1))).collect())
+        })
     }
 
     /// A job by id.
