@@ -21,6 +21,7 @@
 mod access;
 mod actor;
 mod audit;
+mod churn;
 mod demo_data;
 mod error;
 mod export;
@@ -33,6 +34,7 @@ mod worker;
 
 pub use access::{KEY_PREFIX, LoginSession};
 pub use actor::{Actor, Permission};
+pub use churn::{CHURN_TASK, ChurnScore};
 pub use crm::Connection as CrmConnection;
 pub use demo_data::DemoSummary;
 pub use error::{Error, Result};

@@ -302,7 +302,7 @@ const FEATURE_LABELS: &[(&str, &str, &str)] = &[
 
 /// Words that mark a client's message as unhappy or pleased. A lexicon, until
 /// the conversation capability's sentiment model replaces it.
-const NEGATIVE: &[&str] = &[
+pub(crate) const NEGATIVE: &[&str] = &[
     "дорог",
     "дешевле",
     "конкурент",
@@ -355,11 +355,11 @@ const PRICE: &[&str] = &[
     "discount",
 ];
 
-fn has_any(text: &str, words: &[&str]) -> bool {
+pub(crate) fn has_any(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| text.contains(w))
 }
 
-fn text(record: &Record, field: &str) -> String {
+pub(crate) fn text(record: &Record, field: &str) -> String {
     record
         .fields
         .get(field)
@@ -367,7 +367,7 @@ fn text(record: &Record, field: &str) -> String {
         .unwrap_or_default()
 }
 
-fn time(record: &Record, field: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn time(record: &Record, field: &str) -> Option<DateTime<Utc>> {
     match record.fields.get(field) {
         Some(Value::Timestamp(at)) => Some(*at),
         _ => None,
@@ -595,20 +595,36 @@ impl App {
             "trained_on": closed.len(),
             "holdout_rows": closed.len() - cut,
         });
+        let (summary, first) = self.register(actor, LEAD_TASK, &model, metrics).await?;
+        if first {
+            self.score_open_deals(actor).await?;
+        }
+        Ok(summary)
+    }
+
+    /// Registers a trained model as a candidate (the task's first is
+    /// promoted at once), with one audit entry. Returns it and whether it is active.
+    pub(crate) async fn register(
+        &self,
+        actor: &Actor,
+        task: &str,
+        model: &predict::Model,
+        metrics: serde_json::Value,
+    ) -> Result<(ModelSummary, bool)> {
         let row = ModelRow {
             id: Id::new(),
-            task: LEAD_TASK.into(),
+            task: task.into(),
             version: 0,
             status: "candidate".into(),
             created_at: store::Store::now(),
             created_by: actor.label.clone(),
             data_hash: model.data_hash.clone(),
             metrics: metrics.to_string(),
-            body: serde_json::to_string(&model).map_err(|e| Error::BadRequest(e.to_string()))?,
+            body: serde_json::to_string(model).map_err(|e| Error::BadRequest(e.to_string()))?,
             promoted_at: None,
             promoted_by: None,
         };
-        let first = self.store.active_model(LEAD_TASK).await?.is_none();
+        let first = self.store.active_model(task).await?.is_none();
         let mut tx = self.store.begin().await?;
         let version = tx.insert_model(&row).await?;
         if first {
@@ -620,22 +636,20 @@ impl App {
             entity: "model".into(),
             entity_id: Some(row.id.to_string()),
             before: None,
-            after: Some(json!({"task": LEAD_TASK, "version": version, "data_hash": row.data_hash, "promoted": first}).to_string()),
+            after: Some(json!({"task": task, "version": version, "data_hash": row.data_hash, "promoted": first}).to_string()),
         })
         .await?;
         tx.commit().await?;
-        if first {
-            self.score_open_deals(actor).await?;
-        }
-        let stored = self.store.models(LEAD_TASK).await?;
-        stored
+        let stored = self.store.models(task).await?;
+        let summary = stored
             .into_iter()
             .find(|m| m.id == row.id)
             .map(ModelSummary::from)
             .ok_or_else(|| Error::NotFound {
                 kind: "model".into(),
                 id: row.id.to_string(),
-            })
+            })?;
+        Ok((summary, first))
     }
 
     /// Makes a model the active one (a rollback is promoting an older one)
@@ -659,28 +673,33 @@ impl App {
         })
         .await?;
         tx.commit().await?;
-        self.score_open_deals(actor).await?;
+        let task = self
+            .store
+            .model(id)
+            .await?
+            .map(|m| m.task)
+            .unwrap_or_default();
+        if task == crate::churn::CHURN_TASK {
+            self.score_customers(actor).await?;
+        } else {
+            self.score_open_deals(actor).await?;
+        }
         Ok(())
     }
 
     /// The registry: every lead model, newest first.
     pub async fn models(&self, actor: &Actor) -> Result<Vec<ModelSummary>> {
         actor.require(Permission::Read(EntityKind::Deal))?;
-        Ok(self
-            .store
-            .models(LEAD_TASK)
-            .await?
-            .into_iter()
-            .map(ModelSummary::from)
-            .collect())
+        let mut models = self.store.models(LEAD_TASK).await?;
+        models.extend(self.store.models(crate::churn::CHURN_TASK).await?);
+        Ok(models.into_iter().map(ModelSummary::from).collect())
     }
 
-    async fn active(&self) -> Result<(Id, predict::Model)> {
-        let row = self
-            .store
-            .active_model(LEAD_TASK)
-            .await?
-            .ok_or_else(|| Error::BadRequest("no active lead model: train one first".into()))?;
+    pub(crate) async fn active(&self, task: &str) -> Result<(Id, predict::Model)> {
+        let row =
+            self.store.active_model(task).await?.ok_or_else(|| {
+                Error::BadRequest(format!("no active {task} model: train one first"))
+            })?;
         let model =
             predict::Model::from_json(&row.body).map_err(|e| Error::BadRequest(e.to_string()))?;
         Ok((row.id, model))
@@ -690,7 +709,7 @@ impl App {
     /// Returns how many were scored.
     pub async fn score_open_deals(&self, actor: &Actor) -> Result<usize> {
         actor.require(Permission::ManageModels)?;
-        let (model_id, model) = self.active().await?;
+        let (model_id, model) = self.active(LEAD_TASK).await?;
         let table = self.deal_table(actor).await?;
         let open: Vec<usize> = (0..table.rows.len())
             .filter(|&r| table.rows[r][1].is_empty())
@@ -777,7 +796,7 @@ impl App {
     /// population stability of the score and of every feature.
     pub async fn drift(&self, actor: &Actor) -> Result<DriftReport> {
         actor.require(Permission::Read(EntityKind::Deal))?;
-        let (model_id, model) = self.active().await?;
+        let (model_id, model) = self.active(LEAD_TASK).await?;
         let table = self.deal_table(&Actor::system("drift")).await?;
         let open: Vec<Vec<String>> = table
             .rows

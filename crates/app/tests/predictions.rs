@@ -12,7 +12,78 @@ backend_tests!(
     models_are_versioned_promoted_and_rolled_back,
     scores_follow_the_deals_a_person_may_see,
     the_next_best_offer_is_what_was_viewed_not_bought_in_stock_and_affordable,
+    churn_is_learnt_from_who_ordered_again_and_scores_every_customer,
 );
+
+async fn churn_is_learnt_from_who_ordered_again_and_scores_every_customer(backend: Backend) {
+    let (_db, app) = demo_store(backend).await;
+    let model = app.train_churn_model(&admin()).await.expect("train churn");
+    assert_eq!(
+        (model.task.as_str(), model.status.as_str()),
+        ("churn", "active")
+    );
+    let auc = model
+        .metrics
+        .pointer("/folds/validation/auc/value")
+        .and_then(|v| v.as_f64())
+        .expect("AUC");
+    assert!(auc > 0.55, "churn AUC {auc}");
+    let contacts = app
+        .list(
+            &admin(),
+            EntityKind::Contact,
+            ListQuery {
+                limit: 1000,
+                ..ListQuery::default()
+            },
+        )
+        .await
+        .expect("contacts")
+        .items;
+    let mut scored = Vec::new();
+    for contact in &contacts {
+        if let Some(score) = app
+            .churn_score(&admin(), contact.id, true)
+            .await
+            .expect("score")
+        {
+            scored.push(score);
+        }
+    }
+    assert!(
+        scored.len() > 50,
+        "customers who bought are scored: {}",
+        scored.len()
+    );
+    let first = &scored[0];
+    assert!(
+        first.reasons.len() >= 3 && first.reasons[0].contains("п.п."),
+        "{:?}",
+        first.reasons
+    );
+    assert!(["retention_offer", "check_in", "none"].contains(&first.action.as_str()));
+    // Every factor names a customer feature the model was given.
+    let known = [
+        "recency_days",
+        "orders",
+        "monetary",
+        "tenure_days",
+        "support_contacts",
+        "complaints",
+        "product_views",
+        "consent_marketing",
+        "city",
+        "source",
+    ];
+    assert!(
+        scored
+            .iter()
+            .flat_map(|s| &s.factors)
+            .all(|f| known.contains(&f.column.as_str()))
+    );
+    let listed = app.models(&admin()).await.expect("models");
+    assert!(listed.iter().any(|m| m.task == "churn"));
+}
 
 async fn the_next_best_offer_is_what_was_viewed_not_bought_in_stock_and_affordable(
     backend: Backend,

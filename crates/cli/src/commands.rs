@@ -139,7 +139,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Train(args) => {
             if args.store {
                 let (app, _) = open(&file, args.location.clone(), "warn").await?;
-                let model = app.train_lead_model(&operator).await?;
+                let model = match args.task {
+                    predict::Task::Lead => app.train_lead_model(&operator).await?,
+                    predict::Task::Churn => app.train_churn_model(&operator).await?,
+                };
                 return crate::predict::report_store_model(&model, args.lang);
             }
             let (Some(data), Some(target), Some(out)) = (&args.data, &args.target, &args.out)
@@ -152,6 +155,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Score(args) => {
             if args.store {
                 let (app, _) = open(&file, args.location.clone(), "warn").await?;
+                if args.task == predict::Task::Churn {
+                    let scored = app.score_customers(&operator).await?;
+                    eprintln!("{scored} customers scored with the active churn model");
+                    return Ok(ExitCode::SUCCESS);
+                }
                 let scored = app.score_open_deals(&operator).await?;
                 eprintln!("{scored} open deals scored with the active model");
                 if let Some(out) = &args.out {
@@ -290,6 +298,18 @@ async fn serve(
                 }
                 // Too few closed deals is the data's state, not a reason not to serve.
                 Err(error) => say!("lead model not trained: {error}"),
+            }
+            match app.train_churn_model(&operator).await {
+                Ok(model) => say!(
+                    "churn model v{}: held-out AUC {}; customers scored",
+                    model.version,
+                    model
+                        .metrics
+                        .pointer("/folds/validation/auc/value")
+                        .and_then(serde_json::Value::as_f64)
+                        .map_or("-".to_string(), |v| format!("{v:.3}"))
+                ),
+                Err(error) => say!("churn model not trained: {error}"),
             }
         }
     }

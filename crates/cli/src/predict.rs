@@ -48,6 +48,9 @@ pub struct TrainArgs {
 
 #[derive(Args)]
 pub struct ScoreArgs {
+    /// With --store: which model scores (lead: open deals; churn: customers).
+    #[arg(long, default_value = "lead")]
+    pub task: Task,
     /// The model directory `train` wrote (with --store: the registry's active model).
     #[arg(long, required_unless_present = "store")]
     pub model: Option<PathBuf>,

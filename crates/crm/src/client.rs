@@ -95,12 +95,6 @@ impl Client {
                 reasons_field: reasons_field.clone(),
             }),
         };
-        #[cfg(feature = "tls")]
-        {
-            // reqwest is built without a default crypto provider (aws-lc does not build
-            // here); install ring unless the process already chose one.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10).min(timeout))
             .user_agent(concat!("fundament-crm/", env!("CARGO_PKG_VERSION")))

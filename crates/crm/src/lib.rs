@@ -47,13 +47,12 @@
 //!
 //! # TLS
 //!
-//! HTTPS needs the `tls` feature: reqwest with rustls and the *ring* provider (reqwest's
-//! default, aws-lc, needs a C/cmake build that fails on these machines). It is off by
-//! default because cargo unifies features across a build: turning reqwest's rustls on
-//! makes every `reqwest::Client` in the workspace build demand an installed crypto
-//! provider, and those created before a `crm::Client` (which installs ring) would panic.
-//! The binary that pushes to real CRMs enables `crm/tls`; without it, an `https` URL is
-//! refused by [`Client::new`] with [`ConfigError::TlsDisabled`].
+//! HTTPS comes from the default `tls` feature: reqwest over the system's OpenSSL
+//! (`native-tls`). Not rustls: reqwest's rustls without aws-lc (which does not build on
+//! these machines) needs a process-wide crypto provider, and cargo's feature
+//! unification would make every other `reqwest::Client` in a workspace build panic
+//! without one. Built without `tls`, an `https` URL is refused by [`Client::new`] with
+//! [`ConfigError::TlsDisabled`].
 //!
 //! # Testing
 //!

@@ -18,6 +18,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/scores/deals/{id}", get(deal_score))
         .route("/api/v1/call-first", get(call_first))
+        .route("/api/v1/scores/contacts/{id}", get(churn_score))
         .route("/api/v1/offers/contacts/{id}", get(offers))
         .route("/api/v1/models", get(models))
         .route("/api/v1/models/train", post(train))
@@ -131,4 +132,24 @@ async fn offers(
 ) -> ApiResult<Json<Value>> {
     let offers = state.app.next_best_offers(&actor, parse_id(&id)?).await?;
     Ok(Json(json!({"items": offers})))
+}
+
+async fn churn_score(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Query(params): Query<LangParams>,
+) -> ApiResult<Json<app::ChurnScore>> {
+    match state
+        .app
+        .churn_score(&actor, parse_id(&id)?, params.russian())
+        .await?
+    {
+        Some(score) => Ok(Json(score)),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_scored",
+            "this contact has no churn score: no purchases yet, or no churn model is active",
+        )),
+    }
 }

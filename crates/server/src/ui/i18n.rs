@@ -246,6 +246,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("no_models", "Моделей ещё нет.", "No models yet."),
     ("next_best_offer", "Что предложить", "Next best offer"),
     (
+        "churn_risk",
+        "Риск ухода за 90 дней",
+        "Risk of leaving within 90 days",
+    ),
+    (
         "drift",
         "Дрейф: открытые сделки против обучающих",
         "Drift: open deals against the training deals",

@@ -178,10 +178,14 @@ async fn contact(
             )
             .await?;
         let offers = state.app.next_best_offers(&browser.actor, id).await?;
-        Ok::<_, app::Error>((contact, activities.items, deals.items, offers))
+        let churn = state
+            .app
+            .churn_score(&browser.actor, id, lang == Lang::Ru)
+            .await?;
+        Ok::<_, app::Error>((contact, activities.items, deals.items, offers, churn))
     };
     match result.await {
-        Ok((contact, activities, deals, offers)) => {
+        Ok((contact, activities, deals, offers, churn)) => {
             let fields: Vec<Value> = EntityKind::Contact
                 .fields()
                 .iter()
@@ -196,6 +200,7 @@ async fn contact(
                 json!({ "contact": contact_row(&contact), "fields": fields,
                 "activities": activities.iter().map(activity_view).collect::<Vec<_>>(),
                 "deals": deals.iter().map(deal_view).collect::<Vec<_>>(),
+                "churn": churn,
                 "offers": offers.iter().map(|o| json!({
                     "name": o.name, "sku": o.sku,
                     "why": if lang == Lang::Ru { &o.why_ru } else { &o.why_en },
