@@ -871,6 +871,77 @@ impl App {
     }
 }
 
+/// A model older than this is retrained by the scheduler.
+const RETRAIN_AFTER_DAYS: i64 = 7;
+/// A retrained model is promoted by itself only if its held-out AUC is at
+/// least the active one's less this; otherwise it waits for an admin.
+const PROMOTE_TOLERANCE: f64 = 0.005;
+
+fn held_out_auc(model: &ModelSummary) -> Option<f64> {
+    model
+        .metrics
+        .pointer("/time_holdout/auc/value")
+        .or_else(|| model.metrics.pointer("/folds/validation/auc/value"))
+        .and_then(serde_json::Value::as_f64)
+}
+
+impl App {
+    /// Scheduled retraining: for each task with an active model, trains a new
+    /// one when the newest is older than a week;
+    /// promotes it when it is not worse on held-out data. Returns the new models.
+    pub async fn retrain_if_due(&self, now: DateTime<Utc>) -> Result<Vec<ModelSummary>> {
+        let scheduler = Actor::system("scheduler");
+        let mut trained = Vec::new();
+        for task in [LEAD_TASK, crate::churn::CHURN_TASK] {
+            let models: Vec<ModelSummary> = self
+                .store
+                .models(task)
+                .await?
+                .into_iter()
+                .map(ModelSummary::from)
+                .collect();
+            let Some(active) = models.iter().find(|m| m.status == "active") else {
+                continue;
+            };
+            let newest = self.store.models(task).await?.first().map(|m| m.created_at);
+            let old = newest.is_some_and(|at| now - at >= Duration::days(RETRAIN_AFTER_DAYS));
+            // Drift alone does not retrain: open deals are younger than the
+            // closed ones a model learns from, so their PSI is high by nature
+            // and is shown to people rather than acted on.
+            if !old {
+                continue;
+            }
+            let candidate = if task == LEAD_TASK {
+                self.train_lead_model(&scheduler).await?
+            } else {
+                self.train_churn_model(&scheduler).await?
+            };
+            let better = match (held_out_auc(&candidate), held_out_auc(active)) {
+                (Some(new), Some(current)) => new >= current - PROMOTE_TOLERANCE,
+                _ => false,
+            };
+            if better {
+                self.promote_model(
+                    &scheduler,
+                    domain::Id::parse(&candidate.id)
+                        .map_err(|e| Error::BadRequest(e.to_string()))?,
+                )
+                .await?;
+            }
+            let promoted = self
+                .store
+                .models(task)
+                .await?
+                .into_iter()
+                .map(ModelSummary::from)
+                .find(|m| m.id == candidate.id)
+                .unwrap_or(candidate);
+            trained.push(promoted);
+        }
+        Ok(trained)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

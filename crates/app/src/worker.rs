@@ -126,8 +126,12 @@ enum JobOutcome {
     RetryIn(Duration, String),
 }
 
-/// Runs jobs until `shutdown` turns true.
+/// How often an idle worker asks whether a model is due for retraining.
+const RETRAIN_CHECK: Duration = Duration::from_secs(60 * 60);
+
+/// Runs jobs until `shutdown` turns true; when idle, retrains models that are due.
 pub async fn run_worker(app: App, worker: String, mut shutdown: watch::Receiver<bool>) {
+    let mut next_retrain_check = std::time::Instant::now() + RETRAIN_CHECK;
     loop {
         if *shutdown.borrow() {
             return;
@@ -155,6 +159,19 @@ pub async fn run_worker(app: App, worker: String, mut shutdown: watch::Receiver<
                 }
             }
             Ok(None) => {
+                if std::time::Instant::now() >= next_retrain_check {
+                    next_retrain_check = std::time::Instant::now() + RETRAIN_CHECK;
+                    match app.retrain_if_due(chrono::Utc::now()).await {
+                        Ok(models) => {
+                            for model in models {
+                                tracing::info!(task = %model.task, version = model.version, status = %model.status, "Model retrained on schedule.");
+                            }
+                        }
+                        Err(error) => {
+                            tracing::warn!(error = %error, "Scheduled retraining failed.")
+                        }
+                    }
+                }
                 tokio::select! {
                     _ = tokio::time::sleep(IDLE_POLL) => {}
                     _ = shutdown.changed() => {}

@@ -13,7 +13,33 @@ backend_tests!(
     scores_follow_the_deals_a_person_may_see,
     the_next_best_offer_is_what_was_viewed_not_bought_in_stock_and_affordable,
     churn_is_learnt_from_who_ordered_again_and_scores_every_customer,
+    models_older_than_a_week_are_retrained_and_promoted_if_not_worse,
 );
+
+async fn models_older_than_a_week_are_retrained_and_promoted_if_not_worse(backend: Backend) {
+    let (_db, app) = demo_store(backend).await;
+    let first = app.train_lead_model(&admin()).await.expect("train");
+    let now = chrono::Utc::now();
+    assert!(
+        app.retrain_if_due(now).await.expect("check").is_empty(),
+        "a fresh model is left alone"
+    );
+    let retrained = app
+        .retrain_if_due(now + chrono::Duration::days(8))
+        .await
+        .expect("retrain");
+    assert_eq!(retrained.len(), 1, "only the task with an active model");
+    let second = &retrained[0];
+    assert_eq!(second.version, 2);
+    // The same data give the same held-out figures: not worse, so promoted.
+    assert_eq!(second.status, "active", "{:?}", second.metrics);
+    let models = app.models(&admin()).await.expect("models");
+    assert!(
+        models
+            .iter()
+            .any(|m| m.id == first.id && m.status == "retired")
+    );
+}
 
 async fn churn_is_learnt_from_who_ordered_again_and_scores_every_customer(backend: Backend) {
     let (_db, app) = demo_store(backend).await;
