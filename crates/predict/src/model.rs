@@ -172,7 +172,7 @@ pub fn train(
     if positives.min(negatives) < MIN_OUTCOMES {
         return Err(PredictError::TooFewOutcomes(format!(
             "{positives} rows with `{}` = {} and {negatives} with {} among {} rows; at least {MIN_OUTCOMES} of each are needed. \
-             Record the outcome of every closed deal (won and lost) or every customer who left, then train again",
+             Record the outcome of every closed deal (won and lost) or every customer who left, then train again (`fundament readiness` shows the same \"enough to train?\" gate with its fix-list)",
             outcome.column,
             outcome.positive,
             outcome.negative,
