@@ -220,7 +220,7 @@ fn judge(
     Ok(ColumnKind::Categorical)
 }
 
-fn looks_like_id(name: &str) -> bool {
+pub(crate) fn looks_like_id(name: &str) -> bool {
     let name = name.trim().to_lowercase();
     let compact: String = name.chars().filter(|c| c.is_alphanumeric()).collect();
     const OWNERS: [&str; 9] = [

@@ -189,6 +189,12 @@ pub fn train(
                 .join(", "),
         ));
     }
+    let plan_ids: Vec<String> = plan
+        .report
+        .iter()
+        .filter(|c| c.excluded == Some(data::Exclusion::Identifier))
+        .map(|c| c.name.clone())
+        .collect();
     let (x, _) = data::encode(&plan.features, headers, &train_rows);
     let mode = if positives.min(negatives) < SMALL_DATA_OUTCOMES {
         Mode::SmallData
@@ -232,7 +238,14 @@ pub fn train(
         trained_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         data_hash: hash(headers, rows),
         outcome,
-        id_column: id.map(|i| headers[i].clone()),
+        // Without --id, a column set aside as an identifier and named like
+        // one (customerID, row_id) names the rows of the score file.
+        id_column: id.map(|i| headers[i].clone()).or_else(|| {
+            plan_ids
+                .iter()
+                .find(|name| data::looks_like_id(name))
+                .cloned()
+        }),
         report: TrainReport {
             rows: y.len(),
             positives,
