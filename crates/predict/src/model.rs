@@ -892,15 +892,30 @@ fn shares_by_cuts(cuts: &[f64], values: &[f64]) -> Vec<f64> {
     counts.iter().map(|c| c / total).collect()
 }
 
+/// Bins holding less than this share of the training rows are pooled: a
+/// category seen a few times would otherwise swing the index on a handful of rows.
+const PSI_MIN_SHARE: f64 = 0.02;
+
 fn psi(expected: &[f64], actual: &[f64]) -> f64 {
-    expected
-        .iter()
-        .zip(actual)
-        .map(|(&e, &a)| {
-            let (e, a) = (e.max(1e-4), a.max(1e-4));
-            (a - e) * (a / e).ln()
-        })
-        .sum()
+    let (mut small_e, mut small_a) = (0.0, 0.0);
+    let mut total = 0.0;
+    for (&e, &a) in expected.iter().zip(actual) {
+        if e < PSI_MIN_SHARE {
+            small_e += e;
+            small_a += a;
+        } else {
+            total += term(e, a);
+        }
+    }
+    if small_e > 0.0 || small_a > 0.0 {
+        total += term(small_e, small_a);
+    }
+    total
+}
+
+fn term(expected: f64, actual: f64) -> f64 {
+    let (e, a) = (expected.max(1e-4), actual.max(1e-4));
+    (a - e) * (a / e).ln()
 }
 
 /// Population stability index per feature (largest first) and on the score.
@@ -908,4 +923,20 @@ fn psi(expected: &[f64], actual: &[f64]) -> f64 {
 pub struct Drift {
     pub score: f64,
     pub features: Vec<(String, f64)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::psi;
+
+    #[test]
+    fn population_stability_pools_rare_bins() {
+        assert!(psi(&[0.5, 0.5], &[0.5, 0.5]).abs() < 1e-12);
+        // Two rare categories trading places is not a shift of the population.
+        let expected = [0.49, 0.49, 0.01, 0.01];
+        let actual = [0.49, 0.49, 0.0, 0.02];
+        assert!(psi(&expected, &actual) < 0.01);
+        // Half the rows moving from one common value to another is.
+        assert!(psi(&[0.5, 0.5], &[0.1, 0.9]) > 0.25);
+    }
 }
