@@ -8,13 +8,13 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use domain::{EntityKind, Id, Record, Value};
+use domain::{EntityKind, Id, Record};
 use serde::Serialize;
 use serde_json::json;
 use store::ScoreRow;
 
 use crate::master::all_visible;
-use crate::scoring::{ModelSummary, NEGATIVE, has_any, text, time};
+use crate::scoring::{ModelSummary, NEGATIVE, has_any, money, text, time};
 use crate::{Actor, App, Error, Permission, Result};
 
 /// The registry's name for "will this customer stop buying".
@@ -87,13 +87,6 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("city", "Город", "City"),
     ("source", "Источник", "Source"),
 ];
-
-fn money(record: &Record, field: &str) -> Option<f64> {
-    match record.fields.get(field) {
-        Some(Value::Money(m)) => m.to_decimal_string().parse().ok(),
-        _ => None,
-    }
-}
 
 /// Everything a customer did, grouped by contact.
 struct History<'a> {
@@ -329,21 +322,7 @@ impl App {
             return Ok(None);
         };
         let factors: Vec<predict::Factor> = serde_json::from_str(&row.reasons).unwrap_or_default();
-        let language = if russian {
-            predict::Language::Ru
-        } else {
-            predict::Language::En
-        };
-        let reasons = factors
-            .iter()
-            .map(|factor| {
-                let mut named = factor.clone();
-                if let Some((_, ru, en)) = LABELS.iter().find(|(c, _, _)| *c == factor.column) {
-                    named.column = (if russian { *ru } else { *en }).to_string();
-                }
-                named.text(language)
-            })
-            .collect();
+        let reasons = crate::scoring::named_reasons(&factors, LABELS, russian);
         Ok(Some(ChurnScore {
             contact_id: contact.to_string(),
             probability: row.probability,

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use domain::{EntityKind, Id, Record, Value};
 use serde::Serialize;
 
+use crate::scoring::money;
 use crate::{Actor, App, Filter, FilterOp, ListQuery, Result};
 
 /// Views of one product before it is worth an offer.
@@ -30,13 +31,6 @@ pub struct Offer {
     pub why_en: String,
     pub action_ru: String,
     pub action_en: String,
-}
-
-fn money(record: &Record, field: &str) -> Option<f64> {
-    match record.fields.get(field) {
-        Some(Value::Money(m)) => m.to_decimal_string().parse().ok(),
-        _ => None,
-    }
 }
 
 fn bought_skus(orders: &[Record]) -> HashSet<String> {

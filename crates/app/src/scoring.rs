@@ -118,6 +118,17 @@ pub struct ModelSummary {
     pub metrics: serde_json::Value,
 }
 
+impl ModelSummary {
+    /// A held-out figure at a JSON pointer into the metrics (e.g.
+    /// `/folds/validation/auc/value`), to three places, or `-` when absent.
+    pub fn figure(&self, pointer: &str) -> String {
+        self.metrics
+            .pointer(pointer)
+            .and_then(serde_json::Value::as_f64)
+            .map_or("-".to_string(), |v| format!("{v:.3}"))
+    }
+}
+
 impl From<ModelRow> for ModelSummary {
     fn from(row: ModelRow) -> Self {
         let time = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -165,23 +176,7 @@ impl DealScore {
 
     /// Reasons in words, each feature named as people say it.
     pub fn reasons(&self, russian: bool) -> Vec<String> {
-        let language = if russian {
-            predict::Language::Ru
-        } else {
-            predict::Language::En
-        };
-        self.factors
-            .iter()
-            .map(|factor| {
-                let mut named = factor.clone();
-                if let Some((_, ru, en)) =
-                    FEATURE_LABELS.iter().find(|(c, _, _)| *c == factor.column)
-                {
-                    named.column = (if russian { *ru } else { *en }).to_string();
-                }
-                named.text(language)
-            })
-            .collect()
+        named_reasons(&self.factors, FEATURE_LABELS, russian)
     }
 }
 
@@ -374,11 +369,35 @@ pub(crate) fn time(record: &Record, field: &str) -> Option<DateTime<Utc>> {
     }
 }
 
-fn amount(record: &Record) -> Option<f64> {
-    match record.fields.get("amount") {
+/// A money field as a number (in its currency's units), for models and comparisons.
+pub(crate) fn money(record: &Record, field: &str) -> Option<f64> {
+    match record.fields.get(field) {
         Some(Value::Money(money)) => money.to_decimal_string().parse().ok(),
         _ => None,
     }
+}
+
+/// Factors as sentences, each column named from `labels` (column, Russian, English).
+pub(crate) fn named_reasons(
+    factors: &[predict::Factor],
+    labels: &[(&str, &str, &str)],
+    russian: bool,
+) -> Vec<String> {
+    let language = if russian {
+        predict::Language::Ru
+    } else {
+        predict::Language::En
+    };
+    factors
+        .iter()
+        .map(|factor| {
+            let mut named = factor.clone();
+            if let Some((_, ru, en)) = labels.iter().find(|(c, _, _)| *c == factor.column) {
+                named.column = (if russian { *ru } else { *en }).to_string();
+            }
+            named.text(language)
+        })
+        .collect()
 }
 
 impl DealTable {
@@ -483,7 +502,9 @@ impl DealTable {
                 text(deal, "source"),
                 text(deal, "channel"),
                 text(deal, "pipeline"),
-                amount(deal).map(|a| a.to_string()).unwrap_or_default(),
+                money(deal, "amount")
+                    .map(|a| a.to_string())
+                    .unwrap_or_default(),
                 contact.map(|c| text(c, "city")).unwrap_or_default(),
                 company.map(|c| text(c, "industry")).unwrap_or_default(),
                 deal.owner_id

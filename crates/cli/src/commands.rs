@@ -281,21 +281,12 @@ async fn serve(
         if app.models(&operator).await?.is_empty() {
             say!("training the lead-scoring model on the demo deals…");
             match app.train_lead_model(&operator).await {
-                Ok(model) => {
-                    let auc = |path: &str| {
-                        model
-                            .metrics
-                            .pointer(path)
-                            .and_then(serde_json::Value::as_f64)
-                            .map_or("-".to_string(), |v| format!("{v:.3}"))
-                    };
-                    say!(
-                        "lead model v{}: held-out AUC {} on folds, {} on the latest deals; open deals scored",
-                        model.version,
-                        auc("/folds/validation/auc/value"),
-                        auc("/time_holdout/auc/value")
-                    );
-                }
+                Ok(model) => say!(
+                    "lead model v{}: held-out AUC {} on folds, {} on the latest deals; open deals scored",
+                    model.version,
+                    model.figure("/folds/validation/auc/value"),
+                    model.figure("/time_holdout/auc/value")
+                ),
                 // Too few closed deals is the data's state, not a reason not to serve.
                 Err(error) => say!("lead model not trained: {error}"),
             }
@@ -303,11 +294,7 @@ async fn serve(
                 Ok(model) => say!(
                     "churn model v{}: held-out AUC {}; customers scored",
                     model.version,
-                    model
-                        .metrics
-                        .pointer("/folds/validation/auc/value")
-                        .and_then(serde_json::Value::as_f64)
-                        .map_or("-".to_string(), |v| format!("{v:.3}"))
+                    model.figure("/folds/validation/auc/value")
                 ),
                 Err(error) => say!("churn model not trained: {error}"),
             }

@@ -175,16 +175,9 @@ pub fn score(args: &ScoreArgs, frame: Frame, out: &Path) -> Result<ExitCode> {
 
 /// Prints what `train --store` registered.
 pub fn report_store_model(model: &app::ModelSummary, language: Language) -> Result<ExitCode> {
-    let figure = |path: &str| {
-        model
-            .metrics
-            .pointer(path)
-            .and_then(serde_json::Value::as_f64)
-            .map_or("-".to_string(), |v| format!("{v:.3}"))
-    };
     let (folds, latest) = (
-        figure("/folds/validation/auc/value"),
-        figure("/time_holdout/auc/value"),
+        model.figure("/folds/validation/auc/value"),
+        model.figure("/time_holdout/auc/value"),
     );
     match language {
         Language::Ru => eprintln!(
