@@ -29,6 +29,7 @@ fn workspace_dependencies() -> BTreeMap<String, Vec<String>> {
         "clv",
         "predict",
         "crm",
+        "nlu",
     ];
     crates
         .iter()
@@ -63,14 +64,14 @@ fn crates_depend_only_as_the_architecture_allows() {
         (
             "app",
             &[
-                "domain", "store", "import", "demo", "quality", "predict", "crm",
+                "domain", "store", "import", "demo", "quality", "predict", "crm", "nlu",
             ][..],
         ),
         ("server", &["app", "domain"][..]),
         (
             "cli",
             &[
-                "app", "domain", "server", "demo", "quality", "pii", "predict", "clv",
+                "app", "domain", "server", "demo", "quality", "pii", "predict", "clv", "nlu",
             ][..],
         ),
         ("test-support", &[][..]),
@@ -82,6 +83,7 @@ fn crates_depend_only_as_the_architecture_allows() {
         ("predict", &[][..]),
         ("clv", &[][..]),
         ("crm", &[][..]),
+        ("nlu", &["domain", "lexicon", "predict"][..]),
     ]);
     for (name, dependencies) in workspace_dependencies() {
         for dependency in dependencies {

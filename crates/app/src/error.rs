@@ -34,6 +34,9 @@ pub enum Error {
     /// A file could not be imported.
     #[error(transparent)]
     Import(#[from] import::ImportError),
+    /// A part the request needs is not set up (no NLU model configured).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     /// A failure of the store itself.
     #[error(transparent)]
     Store(store::Error),

@@ -27,6 +27,7 @@ mod error;
 mod export;
 mod importing;
 mod master;
+mod messages;
 mod offers;
 mod records;
 mod scoring;
@@ -41,6 +42,7 @@ pub use error::{Error, Result};
 pub use export::ExportFormat;
 pub use importing::{ImportOptions, ImportPreview, ImportProgress, ImportReport, presets};
 pub use master::{CandidatePair, Lineage, MERGEABLE, Merge, ProbableMatch};
+pub use nlu::{NluModel, Parse as MessageParse};
 pub use offers::Offer;
 pub use quality::dedupe::FieldWeight;
 pub use quality::readiness::Report as ReadinessReport;
@@ -74,6 +76,8 @@ pub struct AppConfig {
     /// CRMs to write scores and tasks back to, by the source system name
     /// their records carry (`amocrm`, `bitrix24`, `hubspot`, `salesforce`).
     pub crm: Vec<(String, crm::Connection)>,
+    /// The NLU model `POST /model/parse` answers with (`fundament nlu train`).
+    pub nlu: Option<Arc<nlu::NluModel>>,
 }
 
 /// The application: a store plus the rules for using it.

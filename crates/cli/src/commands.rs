@@ -177,6 +177,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Clv(args) => crate::lifetime::clv(&args),
         Command::Segment(args) => crate::lifetime::segment(&args),
         Command::Pii { action } => crate::data::pii(action),
+        Command::Nlu { action } => crate::nlu::run(action),
         Command::Presets { dir } => {
             for preset in import_presets(dir.or(file.presets_dir.clone())) {
                 say!(

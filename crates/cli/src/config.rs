@@ -29,6 +29,8 @@ pub struct FileConfig {
     /// records: `[crm.bitrix24] kind = "bitrix24"`, `webhook_url = ...`, `score_field = "UF_CRM_SCORE"`.
     #[serde(default)]
     pub crm: std::collections::BTreeMap<String, app::CrmConnection>,
+    /// A model directory `fundament nlu train` wrote; `POST /model/parse` uses it.
+    pub nlu_model: Option<PathBuf>,
 }
 
 impl FileConfig {
@@ -91,6 +93,12 @@ pub fn resolve(
         presets_dir: file.presets_dir.clone(),
         uploads_dir: Some(data_dir.join("uploads")),
         crm: file.crm.clone().into_iter().collect(),
+        nlu: match &file.nlu_model {
+            Some(dir) => Some(std::sync::Arc::new(
+                app::NluModel::load(dir).context("config nlu_model")?,
+            )),
+            None => None,
+        },
     };
     Ok(Resolved { db, data_dir, app })
 }

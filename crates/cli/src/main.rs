@@ -5,6 +5,7 @@ mod commands;
 mod config;
 mod data;
 mod lifetime;
+mod nlu;
 mod predict;
 
 use std::path::PathBuf;
@@ -132,6 +133,11 @@ enum Command {
     Clv(lifetime::ClvArgs),
     /// RFM segments and k-means clusters of customers from a purchase log.
     Segment(lifetime::SegmentArgs),
+    /// Understand messages: train on Rasa NLU YAML, parse, test.
+    Nlu {
+        #[command(subcommand)]
+        action: nlu::NluAction,
+    },
     /// Find or redact personal data in free text (JSON Lines on standard input).
     Pii {
         #[command(subcommand)]

@@ -292,6 +292,15 @@ impl Places {
     }
 
     /// Every city, most populous first.
+    /// Every spelling the gazetteer knows (folded: lower case, «ё» as «е»;
+    /// canonical names, variants, aliases, Latin keys) with its city: what a
+    /// text matcher indexes to find cities inside sentences.
+    pub fn city_spellings(&self) -> impl Iterator<Item = (&str, &City)> {
+        self.city_keys
+            .iter()
+            .map(|(key, &i)| (key.as_str(), &self.cities[i]))
+    }
+
     pub fn cities(&self) -> &[City] {
         &self.cities
     }

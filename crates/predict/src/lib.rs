@@ -24,7 +24,7 @@ mod gbm;
 mod linear;
 pub mod metrics;
 mod model;
-mod optimize;
+pub mod optimize;
 mod split;
 
 pub use data::{ColumnKind, ColumnReport, Exclusion, Outcome};

@@ -3,7 +3,7 @@
 //! algebra stack for what is forty lines here.
 
 /// Minimises `f` from `x`, where `f` returns the value and writes the gradient.
-pub(crate) fn lbfgs(x: &mut [f64], mut f: impl FnMut(&[f64], &mut [f64]) -> f64, max_iter: usize) {
+pub fn lbfgs(x: &mut [f64], mut f: impl FnMut(&[f64], &mut [f64]) -> f64, max_iter: usize) {
     const MEMORY: usize = 10;
     let n = x.len();
     let mut grad = vec![0.0; n];

@@ -49,6 +49,7 @@ impl From<app::Error> for ApiError {
             }
             E::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             E::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            E::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             E::Import(_) => (StatusCode::UNPROCESSABLE_ENTITY, "import_failed"),
             E::Store(_) | E::Io { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };

@@ -7,6 +7,7 @@ mod master;
 mod predictions;
 pub(crate) use predictions::score_json;
 mod meta;
+mod nlu;
 mod records;
 
 use axum::Router;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(records::router())
         .merge(master::router())
         .merge(predictions::router())
+        .merge(nlu::router())
         .merge(audit::router())
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .merge(imports::router())

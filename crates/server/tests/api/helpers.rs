@@ -17,13 +17,18 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, AppConfig::default()).await
+}
+
+/// A server whose settings start from `config` (uploads go to a fresh directory).
+pub async fn spawn_app_with(backend: Backend, config: AppConfig) -> TestApp {
     let db = TestDb::new(backend).await;
     let uploads = std::env::temp_dir().join(format!("fundament-uploads-{}", uuid::Uuid::now_v7()));
     let app = App::open(
         &db.url,
         AppConfig {
             uploads_dir: Some(uploads),
-            ..AppConfig::default()
+            ..config
         },
     )
     .await

@@ -4,6 +4,7 @@
 mod helpers;
 mod imports;
 mod master;
+mod nlu;
 mod predictions;
 mod records;
 mod roles;
