@@ -30,6 +30,7 @@ fn workspace_dependencies() -> BTreeMap<String, Vec<String>> {
         "predict",
         "crm",
         "nlu",
+        "converse",
     ];
     crates
         .iter()
@@ -64,7 +65,7 @@ fn crates_depend_only_as_the_architecture_allows() {
         (
             "app",
             &[
-                "domain", "store", "import", "demo", "quality", "predict", "crm", "nlu",
+                "domain", "store", "import", "demo", "quality", "predict", "crm", "nlu", "converse",
             ][..],
         ),
         ("server", &["app", "domain"][..]),
@@ -72,6 +73,7 @@ fn crates_depend_only_as_the_architecture_allows() {
             "cli",
             &[
                 "app", "domain", "server", "demo", "quality", "pii", "predict", "clv", "nlu",
+                "converse",
             ][..],
         ),
         ("test-support", &[][..]),
@@ -84,6 +86,7 @@ fn crates_depend_only_as_the_architecture_allows() {
         ("clv", &[][..]),
         ("crm", &[][..]),
         ("nlu", &["domain", "lexicon", "predict"][..]),
+        ("converse", &["domain", "nlu"][..]),
     ]);
     for (name, dependencies) in workspace_dependencies() {
         for dependency in dependencies {

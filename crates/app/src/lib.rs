@@ -22,6 +22,7 @@ mod access;
 mod actor;
 mod audit;
 mod churn;
+mod conversations;
 mod demo_data;
 mod error;
 mod export;
@@ -36,6 +37,8 @@ mod worker;
 pub use access::{KEY_PREFIX, LoginSession};
 pub use actor::{Actor, Permission};
 pub use churn::{CHURN_TASK, ChurnScore};
+pub use conversations::{Bots, Handoff, Inbound, Reply};
+pub use converse::Bot;
 pub use crm::Connection as CrmConnection;
 pub use demo_data::DemoSummary;
 pub use error::{Error, Result};
@@ -78,6 +81,8 @@ pub struct AppConfig {
     pub crm: Vec<(String, crm::Connection)>,
     /// The NLU model `POST /model/parse` answers with (`fundament nlu train`).
     pub nlu: Option<Arc<nlu::NluModel>>,
+    /// The chatbots, by name.
+    pub bots: Bots,
 }
 
 /// The application: a store plus the rules for using it.

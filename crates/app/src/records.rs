@@ -110,6 +110,10 @@ impl App {
         tx.delete(kind, id).await?;
         // A score's reasons quote the record's values: they go with it.
         tx.delete_score(kind.as_str(), id).await?;
+        // So do the conversations with a contact: their transcripts.
+        if kind == EntityKind::Contact {
+            tx.delete_conversations_of(id).await?;
+        }
         if kind == EntityKind::User {
             tx.remove_credentials(id).await?;
         }

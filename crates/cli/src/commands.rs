@@ -178,6 +178,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Segment(args) => crate::lifetime::segment(&args),
         Command::Pii { action } => crate::data::pii(action),
         Command::Nlu { action } => crate::nlu::run(action),
+        Command::Bot { action } => crate::bot::run(action),
         Command::Presets { dir } => {
             for preset in import_presets(dir.or(file.presets_dir.clone())) {
                 say!(
@@ -252,7 +253,9 @@ async fn serve(
     listen: Option<String>,
     demo_contacts: Option<usize>,
 ) -> Result<ExitCode> {
-    let (app, resolved) = open(file, store, "info").await?;
+    let mut file = file.clone();
+    file.example_bots = demo_contacts.is_some();
+    let (app, resolved) = open(&file, store, "info").await?;
     if let Some(contacts) = demo_contacts {
         let config = demo::DemoConfig {
             contacts,
@@ -300,6 +303,9 @@ async fn serve(
                 Err(error) => say!("churn model not trained: {error}"),
             }
         }
+    }
+    for bot in app.bots().names() {
+        say!("bot {bot}: /widget/{bot} (web chat), POST /api/v1/bots/{bot}/messages");
     }
     let address = listen
         .or_else(|| file.listen.clone())

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 /// The config file's contents; every key is optional.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     /// Database URL: `sqlite://PATH` or `postgres://...`.
@@ -31,6 +31,12 @@ pub struct FileConfig {
     pub crm: std::collections::BTreeMap<String, app::CrmConnection>,
     /// A model directory `fundament nlu train` wrote; `POST /model/parse` uses it.
     pub nlu_model: Option<PathBuf>,
+    /// Chatbot flow files (`bot chat --flow` tries one); their NLU files sit beside them.
+    #[serde(default)]
+    pub bots: Vec<PathBuf>,
+    /// `serve --demo` adds the three example bots when no file names any.
+    #[serde(skip)]
+    pub example_bots: bool,
 }
 
 impl FileConfig {
@@ -99,8 +105,23 @@ pub fn resolve(
             )),
             None => None,
         },
+        bots: bots(file)?,
     };
     Ok(Resolved { db, data_dir, app })
+}
+
+/// The configured bots, or the examples for the demo.
+fn bots(file: &FileConfig) -> Result<app::Bots> {
+    let mut bots = Vec::new();
+    for path in &file.bots {
+        bots.push(
+            app::Bot::load(path).with_context(|| format!("config bots: {}", path.display()))?,
+        );
+    }
+    if bots.is_empty() && file.example_bots {
+        bots = converse::example_bots().context("the example bots")?;
+    }
+    Ok(app::Bots::new(bots))
 }
 
 fn chrono_offset(hours: i32) -> Result<chrono::FixedOffset> {

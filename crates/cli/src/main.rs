@@ -1,6 +1,7 @@
 //! The `fundament` command: a thin shell that parses arguments, calls `app`
 //! or `server`, and turns the outcome into text and an exit code.
 
+mod bot;
 mod commands;
 mod config;
 mod data;
@@ -133,6 +134,11 @@ enum Command {
     Clv(lifetime::ClvArgs),
     /// RFM segments and k-means clusters of customers from a purchase log.
     Segment(lifetime::SegmentArgs),
+    /// Chatbots: talk to a flow in the terminal.
+    Bot {
+        #[command(subcommand)]
+        action: bot::BotAction,
+    },
     /// Understand messages: train on Rasa NLU YAML, parse, test.
     Nlu {
         #[command(subcommand)]

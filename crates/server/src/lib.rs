@@ -20,6 +20,7 @@
 
 mod api;
 mod auth;
+mod channels;
 mod error;
 mod metrics;
 mod openapi;
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
         .merge(ui::router())
+        .merge(channels::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,

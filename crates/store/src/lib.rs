@@ -24,6 +24,7 @@
 mod access;
 mod audit;
 mod backend;
+mod conversations;
 mod error;
 mod jobs;
 mod layout;
@@ -35,6 +36,7 @@ mod records;
 pub use access::{ApiKeyRow, SessionRow};
 pub use audit::{AuditEntry, AuditVerification, NewAuditEntry};
 pub use backend::{Store, Tx};
+pub use conversations::ConversationRow;
 pub use error::{Error, Result};
 pub use jobs::{Job, JobStatus};
 pub use layout::{COMMON_COLUMNS, ColumnType, columns};

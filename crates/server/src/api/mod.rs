@@ -2,6 +2,7 @@
 //! jobs, the audit log, plus health, metrics and the OpenAPI document.
 
 mod audit;
+pub(crate) mod bots;
 pub(crate) mod imports;
 mod master;
 mod predictions;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(master::router())
         .merge(predictions::router())
         .merge(nlu::router())
+        .merge(bots::router())
         .merge(audit::router())
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .merge(imports::router())

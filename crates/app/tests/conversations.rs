@@ -1,0 +1,267 @@
+//! The seed's three bots at work on the store, SQLite and PostgreSQL alike:
+//! each message goes through the bot in one transaction; the deal, the
+//! manager's task and the handoff are in the store; a repeated delivery
+//! changes nothing; a restart mid-conversation loses nothing.
+
+use std::sync::{Arc, LazyLock};
+
+use app::{Actor, App, AppConfig, Bots, Inbound, Reply};
+use domain::{EntityKind, Role};
+use serde_json::{Map, Value, json};
+use store::ListQuery;
+use test_support::{Backend, TestDb, backend_tests};
+
+backend_tests!(
+    the_school_bot_qualifies_the_lead_creates_the_deal_and_hands_it_over,
+    the_shop_bot_answers_stock_from_the_catalogue_and_takes_the_order,
+    the_logistics_bot_turns_one_message_into_a_draft_request,
+    a_repeated_delivery_changes_nothing_and_a_restart_loses_nothing,
+);
+
+/// Training the three NLU models once for all tests of this file.
+static BOTS: LazyLock<Vec<Arc<converse::Bot>>> = LazyLock::new(|| {
+    converse::example_bots()
+        .expect("example bots")
+        .into_iter()
+        .map(Arc::new)
+        .collect()
+});
+
+fn config() -> AppConfig {
+    AppConfig {
+        bots: Bots::from_shared(BOTS.iter().cloned()),
+        ..AppConfig::default()
+    }
+}
+
+fn bot_actor() -> Actor {
+    Actor {
+        label: "test-channel".into(),
+        role: Role::Bot,
+        user_id: None,
+    }
+}
+
+fn admin() -> Actor {
+    Actor::system("test")
+}
+
+async fn say(app: &App, bot: &str, chat: &str, id: &str, text: &str) -> Reply {
+    app.converse(
+        &bot_actor(),
+        &Inbound {
+            bot: bot.into(),
+            channel: "rest".into(),
+            chat: chat.into(),
+            delivery_id: Some(id.into()),
+            text: text.into(),
+            profile: Map::new(),
+        },
+    )
+    .await
+    .expect("converse")
+}
+
+async fn all(app: &App, kind: EntityKind) -> Vec<Map<String, Value>> {
+    app.list(&admin(), kind, ListQuery::default())
+        .await
+        .expect("list")
+        .items
+        .iter()
+        .map(|r| r.to_json().as_object().cloned().expect("object"))
+        .collect()
+}
+
+async fn the_school_bot_qualifies_the_lead_creates_the_deal_and_hands_it_over(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let app = App::open(&db.url, config()).await.expect("open");
+    let first = say(
+        &app,
+        "online-school",
+        "tg-1",
+        "1",
+        "Здравствуйте! Хочу на курс английского",
+    )
+    .await;
+    assert_eq!(
+        first.messages,
+        [
+            "Здравствуйте! Я помогу подобрать курс английского.",
+            "Какой у вас уровень английского: начальный, средний или продвинутый?"
+        ]
+    );
+    say(&app, "online-school", "tg-1", "2", "Среднего, наверное").await;
+    say(&app, "online-school", "tg-1", "3", "Для работы").await;
+    let last = say(&app, "online-school", "tg-1", "4", "по будням вечером").await;
+    let handoff = last.handoff.expect("the hot lead goes to a manager");
+    assert_eq!(handoff.reason, "hot_lead");
+    assert!(last.with_manager);
+
+    let deals = all(&app, EntityKind::Deal).await;
+    assert_eq!(deals.len(), 1);
+    assert_eq!(deals[0]["title"], "Курс английского: средний");
+    assert_eq!(deals[0]["source"], "chatbot");
+    assert_eq!(deals[0]["amount"]["amount"], "30000.00", "{:?}", deals[0]);
+    let tasks = all(&app, EntityKind::Activity).await;
+    assert_eq!(tasks.len(), 2, "the flow's call task and the handoff task");
+    let packet = tasks
+        .iter()
+        .find(|t| {
+            t["text"]
+                .as_str()
+                .is_some_and(|x| x.starts_with("Передано ботом"))
+        })
+        .expect("handoff task");
+    let text = packet["text"].as_str().expect("text");
+    assert!(text.contains("горячий лид"), "{text}");
+    assert!(text.contains("level: средний"), "{text}");
+    assert!(text.contains("Клиент: Для работы"), "{text}");
+    assert_eq!(packet["deal_id"], deals[0]["id"]);
+    assert!(packet["due_at"].is_string());
+
+    // The bot is paused for this chat until a manager releases it.
+    let silent = say(&app, "online-school", "tg-1", "5", "алло?").await;
+    assert!(silent.messages.is_empty() && silent.with_manager);
+    let handed = app
+        .conversations(&admin(), Some("handoff"), 10)
+        .await
+        .expect("list");
+    assert_eq!(handed.len(), 1);
+    assert_eq!(handed[0].handoff_reason.as_deref(), Some("hot_lead"));
+    assert!(handed[0].sla_deadline.is_some());
+    app.release_conversation(&admin(), handed[0].id)
+        .await
+        .expect("release");
+    let back = say(&app, "online-school", "tg-1", "6", "Сколько стоит?").await;
+    assert!(!back.messages.is_empty() && !back.with_manager, "{back:?}");
+}
+
+async fn the_shop_bot_answers_stock_from_the_catalogue_and_takes_the_order(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let app = App::open(&db.url, config()).await.expect("open");
+    let product =
+        json!({"name": "Наушники AirPods Pro", "sku": "APP-2", "price": 24990, "stock": 5});
+    app.create(
+        &admin(),
+        EntityKind::Product,
+        product.as_object().expect("object"),
+    )
+    .await
+    .expect("product");
+    let stock = say(
+        &app,
+        "electronics-shop",
+        "web-7",
+        "1",
+        "Есть в наличии AirPods Pro?",
+    )
+    .await;
+    assert!(
+        stock
+            .messages
+            .iter()
+            .any(|m| m.contains("в наличии 5 шт.") && m.contains("24\u{a0}990 ₽")),
+        "{:?}",
+        stock.messages
+    );
+    say(&app, "electronics-shop", "web-7", "2", "Хочу заказать").await;
+    say(&app, "electronics-shop", "web-7", "3", "две").await;
+    let placed = say(&app, "electronics-shop", "web-7", "4", "8 912 345-67-89").await;
+    assert!(placed.handoff.is_none(), "{placed:?}");
+    let deals = all(&app, EntityKind::Deal).await;
+    assert_eq!(deals.len(), 1, "{deals:?}");
+    assert_eq!(deals[0]["amount"]["amount"], "49980.00", "{:?}", deals[0]);
+    let contacts = all(&app, EntityKind::Contact).await;
+    assert_eq!(contacts[0]["phones"], json!(["+79123456789"]));
+    assert_eq!(deals[0]["contact_id"], contacts[0]["id"]);
+}
+
+async fn the_logistics_bot_turns_one_message_into_a_draft_request(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let app = App::open(&db.url, config()).await.expect("open");
+    let reply = say(
+        &app,
+        "logistics",
+        "wa-79001234567",
+        "1",
+        "Нужна доставка из Владивостока в Екатеринбург, 15 тонн, срочно",
+    )
+    .await;
+    assert!(reply.handoff.is_none(), "{reply:?}");
+    let leads = all(&app, EntityKind::Deal).await;
+    assert_eq!(leads.len(), 1);
+    assert_eq!(leads[0]["kind"], "lead");
+    let comment = leads[0]["comment"].as_str().expect("comment");
+    for part in ["Владивосток", "Екатеринбург", "15000", "срочно"] {
+        assert!(comment.contains(part), "{part} in {comment}");
+    }
+    // 25 tonnes is a complex request: a manager takes it.
+    let big = say(
+        &app,
+        "logistics",
+        "wa-79007654321",
+        "1",
+        "Нужно перевезти 25 тонн из Новосибирска в Казань срочно",
+    )
+    .await;
+    let handoff = big
+        .handoff
+        .clone()
+        .unwrap_or_else(|| panic!("complex request handed over: {big:?}"));
+    assert_eq!(handoff.reason, "complex");
+    assert!(
+        handoff.summary.contains("Новосибирск"),
+        "{}",
+        handoff.summary
+    );
+}
+
+async fn a_repeated_delivery_changes_nothing_and_a_restart_loses_nothing(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let app = App::open(&db.url, config()).await.expect("open");
+    let asked = say(
+        &app,
+        "logistics",
+        "chat-9",
+        "m1",
+        "Нужна доставка из Владивостока в Екатеринбург",
+    )
+    .await;
+    assert_eq!(
+        asked.messages.last().map(String::as_str),
+        Some("Какой вес груза?")
+    );
+    let again = say(
+        &app,
+        "logistics",
+        "chat-9",
+        "m1",
+        "Нужна доставка из Владивостока в Екатеринбург",
+    )
+    .await;
+    assert!(again.duplicate && again.messages.is_empty());
+    drop(app);
+
+    // A new process on the same store picks the conversation up where it was.
+    let app = App::open(&db.url, config()).await.expect("reopen");
+    let done = say(&app, "logistics", "chat-9", "m2", "15 тонн").await;
+    assert!(!done.duplicate);
+    let leads = all(&app, EntityKind::Deal).await;
+    assert_eq!(leads.len(), 1, "{:?}", done.messages);
+    assert!(
+        leads[0]["comment"]
+            .as_str()
+            .expect("comment")
+            .contains("15000")
+    );
+    let replay = say(&app, "logistics", "chat-9", "m2", "15 тонн").await;
+    assert!(replay.duplicate);
+    assert_eq!(
+        all(&app, EntityKind::Deal).await.len(),
+        1,
+        "a replay creates nothing"
+    );
+    // Another bot's chat of the same id is another conversation.
+    let other = say(&app, "online-school", "chat-9", "m1", "привет").await;
+    assert!(!other.duplicate);
+}

@@ -1,0 +1,154 @@
+//! Conversations with the bots (state as the dialogue engine's JSON, the
+//! customer's contact, handoff and its deadline) and the channel deliveries
+//! already processed, so a webhook delivered twice is handled once.
+
+use chrono::{DateTime, Utc};
+use domain::Id;
+use sqlx::{AssertSqlSafe, Row};
+
+use crate::backend::{on_pool, on_tx};
+use crate::{Error, Result, Store, Tx};
+
+/// A conversation as stored.
+#[derive(Debug, Clone)]
+pub struct ConversationRow {
+    pub id: Id,
+    pub bot: String,
+    pub channel: String,
+    /// The channel's chat: a Telegram chat id, a widget visitor, a phone.
+    pub chat: String,
+    pub contact_id: Option<Id>,
+    /// `bot` or `handoff`.
+    pub status: String,
+    /// JSON: the dialogue engine's state.
+    pub state: String,
+    pub handoff_reason: Option<String>,
+    pub sla_deadline: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "id, bot, channel, chat, contact_id, status, state, handoff_reason, sla_deadline, created_at, updated_at";
+
+fn parse_id(text: String) -> Result<Id> {
+    Id::parse(&text).map_err(|error| Error::BadQuery(error.to_string()))
+}
+
+macro_rules! conversation_row {
+    ($row:expr) => {{
+        let row = $row;
+        let contact: Option<String> = row.get(4);
+        Ok::<ConversationRow, Error>(ConversationRow {
+            id: parse_id(row.get(0))?,
+            bot: row.get(1),
+            channel: row.get(2),
+            chat: row.get(3),
+            contact_id: contact.map(parse_id).transpose()?,
+            status: row.get(5),
+            state: row.get(6),
+            handoff_reason: row.get(7),
+            sla_deadline: row.get(8),
+            created_at: row.get(9),
+            updated_at: row.get(10),
+        })
+    }};
+}
+
+impl Tx {
+    /// Notes a delivery; `false` when it was seen before (do nothing then).
+    pub async fn record_delivery(&mut self, channel: &str, delivery_id: &str) -> Result<bool> {
+        let inserted = on_tx!(self, conn => sqlx::query("INSERT INTO deliveries (channel, delivery_id, received_at) VALUES ($1, $2, $3) ON CONFLICT (channel, delivery_id) DO NOTHING")
+            .bind(channel)
+            .bind(delivery_id)
+            .bind(Store::now())
+            .execute(conn)
+            .await?
+            .rows_affected());
+        Ok(inserted == 1)
+    }
+
+    /// A chat's conversation with a bot, locked until the transaction ends
+    /// on PostgreSQL (SQLite serialises writers anyway), so two messages of
+    /// one chat are never answered from the same state.
+    pub async fn conversation_for_update(
+        &mut self,
+        bot: &str,
+        channel: &str,
+        chat: &str,
+    ) -> Result<Option<ConversationRow>> {
+        let lock = if self.is_postgres() {
+            " FOR UPDATE"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM conversations WHERE bot = $1 AND channel = $2 AND chat = $3{lock}"
+        );
+        on_tx!(self, conn => match sqlx::query(AssertSqlSafe(sql)).bind(bot).bind(channel).bind(chat).fetch_optional(conn).await? {
+            Some(row) => Ok(Some(conversation_row!(row)?)),
+            None => Ok(None),
+        })
+    }
+
+    /// Inserts or replaces a conversation.
+    pub async fn save_conversation(&mut self, c: &ConversationRow) -> Result<()> {
+        on_tx!(self, conn => sqlx::query("INSERT INTO conversations (id, bot, channel, chat, contact_id, status, state, handoff_reason, sla_deadline, created_at, updated_at) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+            ON CONFLICT (id) DO UPDATE SET contact_id = excluded.contact_id, status = excluded.status, state = excluded.state, \
+            handoff_reason = excluded.handoff_reason, sla_deadline = excluded.sla_deadline, updated_at = excluded.updated_at")
+            .bind(c.id.to_string())
+            .bind(&c.bot)
+            .bind(&c.channel)
+            .bind(&c.chat)
+            .bind(c.contact_id.map(|id| id.to_string()))
+            .bind(&c.status)
+            .bind(&c.state)
+            .bind(&c.handoff_reason)
+            .bind(c.sla_deadline)
+            .bind(c.created_at)
+            .bind(c.updated_at)
+            .execute(conn)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Forgets a contact's conversations (the transcripts are personal data).
+    pub async fn delete_conversations_of(&mut self, contact_id: Id) -> Result<u64> {
+        Ok(
+            on_tx!(self, conn => sqlx::query("DELETE FROM conversations WHERE contact_id = $1")
+            .bind(contact_id.to_string())
+            .execute(conn)
+            .await?
+            .rows_affected()),
+        )
+    }
+}
+
+impl Store {
+    /// One conversation.
+    pub async fn conversation(&self, id: Id) -> Result<Option<ConversationRow>> {
+        let sql = format!("SELECT {COLUMNS} FROM conversations WHERE id = $1");
+        on_pool!(self, pool => match sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(pool).await? {
+            Some(row) => Ok(Some(conversation_row!(row)?)),
+            None => Ok(None),
+        })
+    }
+
+    /// Conversations of a bot (all bots when `bot` is `None`), with a status
+    /// if given, latest first.
+    pub async fn conversations(
+        &self,
+        bot: Option<&str>,
+        status: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<ConversationRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM conversations WHERE ($1 IS NULL OR bot = $1) AND ($2 IS NULL OR status = $2) ORDER BY updated_at DESC LIMIT $3"
+        );
+        on_pool!(self, pool => {
+            let rows = sqlx::query(AssertSqlSafe(sql)).bind(bot).bind(status).bind(limit).fetch_all(pool).await?;
+            rows.into_iter().map(|row| conversation_row!(row)).collect()
+        })
+    }
+}
