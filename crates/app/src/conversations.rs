@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use converse::{ActionKind, Bot, Conversation, Output, Packet};
 use domain::{EntityKind, Id, Record};
 use serde_json::{Map, Value as Json, json};
-use store::{ConversationRow, ListQuery, Tx};
+use store::{ConversationRow, ListQuery, ReviewRow, Tx};
 
 use crate::records::new_record;
 use crate::{Actor, App, Error, Permission, Result};
@@ -94,6 +94,9 @@ pub struct Handoff {
     pub task_id: Id,
 }
 
+/// Messages read with less confidence than this go to the review queue.
+const REVIEW_BELOW: f32 = 0.6;
+
 /// Context keys the runtime keeps in the conversation.
 const CONTACT: &str = "contact_id";
 const DEAL: &str = "deal_id";
@@ -171,7 +174,31 @@ impl App {
                 (row, conversation)
             }
         };
-        outputs.extend(bot.turn(&mut conversation, &inbound.text, now).outputs);
+        let for_manager = conversation.is_paused();
+        let turn = bot.turn(&mut conversation, &inbound.text, now);
+        outputs.extend(turn.outputs);
+        // What the bot was unsure of goes to a person (not what a manager read).
+        if !for_manager && (turn.parse.out_of_scope || turn.parse.intent.confidence < REVIEW_BELOW)
+        {
+            let entities = serde_json::to_string(&turn.parse.entities)
+                .map_err(|e| Error::BadRequest(format!("entities: {e}")))?;
+            tx.insert_review(&ReviewRow {
+                id: Id::new(),
+                bot: inbound.bot.clone(),
+                conversation_id: row.id,
+                text: inbound.text.clone(),
+                intent: turn.parse.intent.name.clone(),
+                confidence: f64::from(turn.parse.intent.confidence),
+                entities,
+                status: "pending".into(),
+                corrected_intent: None,
+                corrected_entities: None,
+                reviewed_by: None,
+                reviewed_at: None,
+                created_at: now,
+            })
+            .await?;
+        }
         let mut messages = Vec::new();
         let mut handoff = None;
         for output in outputs {

@@ -21,6 +21,7 @@
 mod access;
 mod actor;
 mod audit;
+mod bot_quality;
 mod churn;
 mod conversations;
 mod demo_data;
@@ -36,6 +37,7 @@ mod worker;
 
 pub use access::{KEY_PREFIX, LoginSession};
 pub use actor::{Actor, Permission};
+pub use bot_quality::{BotQuality, CorrectedEntity, Correction};
 pub use churn::{CHURN_TASK, ChurnScore};
 pub use conversations::{Bots, Handoff, Inbound, Reply};
 pub use converse::Bot;
@@ -51,6 +53,7 @@ pub use quality::dedupe::FieldWeight;
 pub use quality::readiness::Report as ReadinessReport;
 pub use records::BulkOutcome;
 pub use scoring::{Action, CallFirst, DealScore, DriftReport, LEAD_TASK, ModelSummary, recommend};
+pub use store::ReviewRow;
 pub use worker::run_worker;
 
 /// The store's and the importer's types that callers need, re-exported so

@@ -16,6 +16,8 @@ backend_tests!(
     the_shop_bot_answers_stock_from_the_catalogue_and_takes_the_order,
     the_logistics_bot_turns_one_message_into_a_draft_request,
     a_repeated_delivery_changes_nothing_and_a_restart_loses_nothing,
+    unsure_messages_are_reviewed_and_corrections_become_training_data,
+    deleting_a_contact_deletes_its_conversations,
 );
 
 /// Training the three NLU models once for all tests of this file.
@@ -264,4 +266,122 @@ async fn a_repeated_delivery_changes_nothing_and_a_restart_loses_nothing(backend
     // Another bot's chat of the same id is another conversation.
     let other = say(&app, "online-school", "chat-9", "m1", "привет").await;
     assert!(!other.duplicate);
+}
+
+async fn unsure_messages_are_reviewed_and_corrections_become_training_data(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let app = App::open(&db.url, config()).await.expect("open");
+    say(
+        &app,
+        "logistics",
+        "q-1",
+        "1",
+        "Нужна доставка из Владивостока в Екатеринбург, 15 тонн, срочно",
+    )
+    .await;
+    say(&app, "logistics", "q-2", "1", "абырвалг").await;
+    say(&app, "logistics", "q-2", "2", "фыва олдж").await;
+    let quality = app
+        .bot_quality(&admin(), "logistics")
+        .await
+        .expect("quality");
+    assert_eq!(quality.conversations, 2);
+    assert_eq!(
+        quality.handoff_rate,
+        Some(0.5),
+        "two unsure turns hand q-2 over: {quality:?}"
+    );
+    assert_eq!(quality.containment, Some(0.5));
+    assert_eq!(quality.handoff_reasons, [("low_confidence".to_string(), 1)]);
+    assert!(quality.fallback_rate.is_some_and(|r| r > 0.0));
+    assert_eq!(quality.with_manager, 1);
+
+    let pending = app
+        .reviews(&admin(), "logistics", "pending")
+        .await
+        .expect("reviews");
+    assert_eq!(pending.len(), 2, "{pending:?}");
+    assert_eq!(pending[0].text, "абырвалг");
+    let wrong = app
+        .correct_review(
+            &admin(),
+            pending[0].id,
+            app::Correction::Correct {
+                intent: "no_such_intent".into(),
+                entities: vec![],
+            },
+        )
+        .await
+        .expect_err("unknown intent");
+    assert!(wrong.to_string().contains("no_such_intent"), "{wrong}");
+    app.correct_review(
+        &admin(),
+        pending[0].id,
+        app::Correction::Correct {
+            intent: "delivery_request".into(),
+            entities: vec![app::CorrectedEntity {
+                entity: "city".into(),
+                start: None,
+                end: None,
+                text: Some("абырвалг".into()),
+                value: Some("Москва".into()),
+            }],
+        },
+    )
+    .await
+    .expect("correct");
+    app.correct_review(&admin(), pending[1].id, app::Correction::Dismiss)
+        .await
+        .expect("dismiss");
+    assert!(
+        app.reviews(&admin(), "logistics", "pending")
+            .await
+            .expect("reviews")
+            .is_empty()
+    );
+    let yaml = app
+        .training_data(&admin(), "logistics")
+        .await
+        .expect("yaml");
+    // The export is Rasa NLU YAML that trains as it is.
+    let data = nlu::TrainingData::parse("corrections.yml", &yaml).expect("valid Rasa YAML");
+    assert_eq!(data.examples.len(), 1, "{yaml}");
+    assert_eq!(data.examples[0].intent, "delivery_request");
+    assert_eq!(data.examples[0].entities[0].value, "Москва");
+}
+
+async fn deleting_a_contact_deletes_its_conversations(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let app = App::open(&db.url, config()).await.expect("open");
+    say(
+        &app,
+        "logistics",
+        "d-1",
+        "1",
+        "Нужна доставка из Владивостока в Екатеринбург, 15 тонн, срочно",
+    )
+    .await;
+    let contacts = all(&app, EntityKind::Contact).await;
+    let id = domain::Id::parse(contacts[0]["id"].as_str().expect("id")).expect("id");
+    for deal in all(&app, EntityKind::Deal).await {
+        let deal = domain::Id::parse(deal["id"].as_str().expect("id")).expect("id");
+        app.delete(&admin(), EntityKind::Deal, deal)
+            .await
+            .expect("delete deal");
+    }
+    for task in all(&app, EntityKind::Activity).await {
+        let task = domain::Id::parse(task["id"].as_str().expect("id")).expect("id");
+        app.delete(&admin(), EntityKind::Activity, task)
+            .await
+            .expect("delete task");
+    }
+    app.delete(&admin(), EntityKind::Contact, id)
+        .await
+        .expect("delete contact");
+    assert!(
+        app.conversations(&admin(), None, 10)
+            .await
+            .expect("list")
+            .is_empty()
+    );
 }

@@ -107,6 +107,19 @@ async fn browser(webdriver: &str, profile: &std::path::Path) -> Client {
         .expect("a WebDriver session")
 }
 
+/// Waits until an element matching `selector` contains `text`.
+async fn wait_for_text(client: &Client, selector: &str, text: &str) {
+    for _ in 0..200 {
+        for element in client.find_all(Locator::Css(selector)).await.expect("find") {
+            if element.text().await.is_ok_and(|t| t.contains(text)) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no {selector} says «{text}»");
+}
+
 async fn wait_for(client: &Client, selector: &str) -> fantoccini::elements::Element {
     client
         .wait()
@@ -357,6 +370,62 @@ async fn a_manager_logs_in_finds_a_contact_imports_a_file_and_reviews_duplicates
         .await
         .expect("deals board");
     wait_for(&client, "[data-test=deal-card-score]").await;
+
+    // The school's bot in the website widget: three questions, then the hot
+    // lead goes to a manager, who finds it on the bots page and releases it.
+    client
+        .goto(&format!("{base}/widget/online-school"))
+        .await
+        .expect("widget");
+    for (message, answer) in [
+        (
+            "Здравствуйте! Хочу на курс английского",
+            "Какой у вас уровень",
+        ),
+        ("средний", "Для чего вам английский"),
+        ("для работы", "Когда вам удобно"),
+        ("по вечерам в будни", "Менеджер свяжется с вами"),
+    ] {
+        wait_for(&client, "[data-test=widget-input]")
+            .await
+            .send_keys(message)
+            .await
+            .expect("type a message");
+        wait_for(&client, "[data-test=widget-send]")
+            .await
+            .click()
+            .await
+            .expect("send");
+        wait_for_text(&client, "[data-test=bot-message]", answer).await;
+    }
+    client
+        .goto(&format!("{base}/bots"))
+        .await
+        .expect("bots page");
+    let handoff = wait_for(&client, "[data-test=handoff-row]")
+        .await
+        .text()
+        .await
+        .expect("handoff row");
+    assert!(
+        handoff.contains("online-school") && handoff.contains("hot_lead"),
+        "{handoff}"
+    );
+    wait_for(&client, "[data-test=bot-online-school] [data-test=quality]").await;
+    wait_for(&client, "[data-test=release]")
+        .await
+        .click()
+        .await
+        .expect("release");
+    wait_for(&client, "[data-test=bot-online-school]").await;
+    assert!(
+        client
+            .find_all(Locator::Css("[data-test=handoff-row]"))
+            .await
+            .expect("rows")
+            .is_empty(),
+        "released"
+    );
 
     client.close().await.expect("close browser");
     let _ = std::fs::remove_dir_all(&work);

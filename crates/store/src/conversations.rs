@@ -1,6 +1,7 @@
 //! Conversations with the bots (state as the dialogue engine's JSON, the
-//! customer's contact, handoff and its deadline) and the channel deliveries
-//! already processed, so a webhook delivered twice is handled once.
+//! customer's contact, handoff and its deadline), the channel deliveries
+//! already processed, so a webhook delivered twice is handled once, and the
+//! review queue of messages a bot was unsure of.
 
 use chrono::{DateTime, Utc};
 use domain::Id;
@@ -113,19 +114,131 @@ impl Tx {
         Ok(())
     }
 
-    /// Forgets a contact's conversations (the transcripts are personal data).
+    /// Forgets a contact's conversations and their review items (the
+    /// transcripts and messages are personal data).
     pub async fn delete_conversations_of(&mut self, contact_id: Id) -> Result<u64> {
-        Ok(
-            on_tx!(self, conn => sqlx::query("DELETE FROM conversations WHERE contact_id = $1")
+        on_tx!(self, conn => sqlx::query("DELETE FROM nlu_reviews WHERE conversation_id IN (SELECT id FROM conversations WHERE contact_id = $1)")
             .bind(contact_id.to_string())
             .execute(conn)
             .await?
-            .rows_affected()),
-        )
+            .rows_affected());
+        let deleted = on_tx!(self, conn => sqlx::query("DELETE FROM conversations WHERE contact_id = $1")
+            .bind(contact_id.to_string())
+            .execute(conn)
+            .await?
+            .rows_affected());
+        Ok(deleted)
+    }
+}
+
+/// A message a bot was unsure of.
+#[derive(Debug, Clone)]
+pub struct ReviewRow {
+    pub id: Id,
+    pub bot: String,
+    pub conversation_id: Id,
+    pub text: String,
+    pub intent: String,
+    pub confidence: f64,
+    /// JSON: the entities the NLU found.
+    pub entities: String,
+    /// `pending`, `corrected` or `dismissed`.
+    pub status: String,
+    pub corrected_intent: Option<String>,
+    /// JSON: the entities as the reviewer left them.
+    pub corrected_entities: Option<String>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+const REVIEW_COLUMNS: &str = "id, bot, conversation_id, text, intent, confidence, entities, status, corrected_intent, corrected_entities, reviewed_by, reviewed_at, created_at";
+
+macro_rules! review_row {
+    ($row:expr) => {{
+        let row = $row;
+        Ok::<ReviewRow, Error>(ReviewRow {
+            id: parse_id(row.get(0))?,
+            bot: row.get(1),
+            conversation_id: parse_id(row.get(2))?,
+            text: row.get(3),
+            intent: row.get(4),
+            confidence: row.get(5),
+            entities: row.get(6),
+            status: row.get(7),
+            corrected_intent: row.get(8),
+            corrected_entities: row.get(9),
+            reviewed_by: row.get(10),
+            reviewed_at: row.get(11),
+            created_at: row.get(12),
+        })
+    }};
+}
+
+impl Tx {
+    /// Queues a message for review.
+    pub async fn insert_review(&mut self, r: &ReviewRow) -> Result<()> {
+        on_tx!(self, conn => sqlx::query("INSERT INTO nlu_reviews (id, bot, conversation_id, text, intent, confidence, entities, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)")
+            .bind(r.id.to_string())
+            .bind(&r.bot)
+            .bind(r.conversation_id.to_string())
+            .bind(&r.text)
+            .bind(&r.intent)
+            .bind(r.confidence)
+            .bind(&r.entities)
+            .bind(r.created_at)
+            .execute(conn)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Records a reviewer's verdict: the right intent and entities
+    /// (`corrected`), or that the message teaches nothing (`dismissed`).
+    /// `false` when there is no such item.
+    pub async fn resolve_review(
+        &mut self,
+        id: Id,
+        status: &str,
+        intent: Option<&str>,
+        entities: Option<&str>,
+        by: &str,
+    ) -> Result<bool> {
+        let changed = on_tx!(self, conn => sqlx::query("UPDATE nlu_reviews SET status = $1, corrected_intent = $2, corrected_entities = $3, reviewed_by = $4, reviewed_at = $5 WHERE id = $6")
+            .bind(status)
+            .bind(intent)
+            .bind(entities)
+            .bind(by)
+            .bind(Store::now())
+            .bind(id.to_string())
+            .execute(conn)
+            .await?
+            .rows_affected());
+        Ok(changed == 1)
     }
 }
 
 impl Store {
+    /// A bot's review items with a status, oldest first.
+    pub async fn reviews(&self, bot: &str, status: &str, limit: i64) -> Result<Vec<ReviewRow>> {
+        let sql = format!(
+            "SELECT {REVIEW_COLUMNS} FROM nlu_reviews WHERE bot = $1 AND status = $2 ORDER BY created_at, id LIMIT $3"
+        );
+        on_pool!(self, pool => {
+            let rows = sqlx::query(AssertSqlSafe(sql)).bind(bot).bind(status).bind(limit).fetch_all(pool).await?;
+            rows.into_iter().map(|row| review_row!(row)).collect()
+        })
+    }
+
+    /// One review item.
+    pub async fn review(&self, id: Id) -> Result<Option<ReviewRow>> {
+        let sql = format!("SELECT {REVIEW_COLUMNS} FROM nlu_reviews WHERE id = $1");
+        on_pool!(self, pool => match sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(pool).await? {
+            Some(row) => Ok(Some(review_row!(row)?)),
+            None => Ok(None),
+        })
+    }
+
     /// One conversation.
     pub async fn conversation(&self, id: Id) -> Result<Option<ConversationRow>> {
         let sql = format!("SELECT {COLUMNS} FROM conversations WHERE id = $1");

@@ -36,7 +36,7 @@ mod records;
 pub use access::{ApiKeyRow, SessionRow};
 pub use audit::{AuditEntry, AuditVerification, NewAuditEntry};
 pub use backend::{Store, Tx};
-pub use conversations::ConversationRow;
+pub use conversations::{ConversationRow, ReviewRow};
 pub use error::{Error, Result};
 pub use jobs::{Job, JobStatus};
 pub use layout::{COMMON_COLUMNS, ColumnType, columns};

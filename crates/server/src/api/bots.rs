@@ -19,6 +19,84 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/bots/{bot}/messages", post(message))
         .route("/api/v1/conversations", get(conversations))
         .route("/api/v1/conversations/{id}/release", post(release))
+        .route("/api/v1/bots/{bot}/quality", get(quality))
+        .route("/api/v1/bots/{bot}/reviews", get(reviews))
+        .route("/api/v1/bots/{bot}/training-data", get(training_data))
+        .route("/api/v1/reviews/{id}", post(correct))
+}
+
+async fn quality(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(bot): Path<String>,
+) -> ApiResult<Json<app::BotQuality>> {
+    Ok(Json(state.app.bot_quality(&actor, &bot).await?))
+}
+
+#[derive(Deserialize)]
+struct ReviewListing {
+    status: Option<String>,
+}
+
+pub fn review_json(r: &app::ReviewRow) -> Value {
+    json!({
+        "id": r.id.to_string(),
+        "conversation_id": r.conversation_id.to_string(),
+        "text": r.text,
+        "intent": r.intent,
+        "confidence": r.confidence,
+        "entities": serde_json::from_str::<Value>(&r.entities).unwrap_or(Value::Null),
+        "status": r.status,
+        "corrected_intent": r.corrected_intent,
+        "corrected_entities": r.corrected_entities.as_deref().and_then(|e| serde_json::from_str::<Value>(e).ok()),
+        "reviewed_by": r.reviewed_by,
+        "created_at": r.created_at,
+    })
+}
+
+async fn reviews(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(bot): Path<String>,
+    Query(listing): Query<ReviewListing>,
+) -> ApiResult<Json<Value>> {
+    let status = listing.status.as_deref().unwrap_or("pending");
+    let rows = state.app.reviews(&actor, &bot, status).await?;
+    Ok(Json(
+        json!({ "items": rows.iter().map(review_json).collect::<Vec<_>>() }),
+    ))
+}
+
+async fn correct(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Json(correction): Json<app::Correction>,
+) -> ApiResult<Json<Value>> {
+    let id = parse_id(&id)?;
+    state.app.correct_review(&actor, id, correction).await?;
+    Ok(Json(json!({ "id": id.to_string() })))
+}
+
+async fn training_data(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(bot): Path<String>,
+) -> ApiResult<impl axum::response::IntoResponse> {
+    let yaml = state.app.training_data(&actor, &bot).await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/yaml; charset=utf-8".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{bot}-corrections.yml\""),
+            ),
+        ],
+        yaml,
+    ))
 }
 
 async fn bots(State(state): State<AppState>, Authenticated(_): Authenticated) -> Json<Value> {

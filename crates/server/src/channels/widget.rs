@@ -96,7 +96,7 @@ input{flex:1;padding:10px;border:1px solid #ccd;border-radius:8px;font:inherit}
 button{padding:10px 16px;border:0;border-radius:8px;background:#2f6fed;color:#fff;font:inherit}
 </style></head>
 <body><div id="log" aria-live="polite"></div>
-<form id="f"><input id="t" autocomplete="off" placeholder="Напишите сообщение…" aria-label="Сообщение"><button>Отправить</button></form>
+<form id="f"><input id="t" data-test="widget-input" autocomplete="off" placeholder="Напишите сообщение…" aria-label="Сообщение"><button data-test="widget-send">Отправить</button></form>
 <script>
 const bot = __BOT_JSON__;
 const key = "fundament-visitor-" + bot;
@@ -106,6 +106,7 @@ const log = document.getElementById("log");
 function add(text, who) {
   const div = document.createElement("div");
   div.className = "m " + who; div.textContent = text;
+  if (who === "bot") div.dataset.test = "bot-message";
   log.appendChild(div); log.scrollTop = log.scrollHeight;
 }
 async function send(text) {

@@ -1,6 +1,7 @@
 //! The web UI: server-rendered pages in Russian and English, every asset
 //! served by the binary. Elements that tests drive carry `data-test`.
 
+mod bots;
 mod i18n;
 mod importing;
 mod master;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(pages::router())
         .merge(master::router())
         .merge(predictions::router())
+        .merge(bots::router())
         .merge(importing::router().layer(DefaultBodyLimit::max(crate::api::imports::MAX_UPLOAD)))
         .route(
             "/assets/app.css",
@@ -44,6 +46,7 @@ pub fn templates() -> Environment<'static> {
     for (name, source) in [
         ("layout.html", include_str!("../../templates/layout.html")),
         ("login.html", include_str!("../../templates/login.html")),
+        ("bots.html", include_str!("../../templates/bots.html")),
         (
             "contacts.html",
             include_str!("../../templates/contacts.html"),

@@ -103,6 +103,65 @@ async fn the_rest_channel_runs_a_story_and_managers_release_the_handoff(backend:
         .await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(0));
 
+    // An unsure message waits for review; a correction becomes training data.
+    let noise = json!({"chat": "crm-43", "text": "абырвалг", "message_id": "1"});
+    app.call(Method::POST, path, key, Some(&noise)).await;
+    let admin = Some(app.admin_key.as_str());
+    let (status, quality) = app
+        .call(
+            Method::GET,
+            "/api/v1/bots/online-school/quality",
+            admin,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{quality}");
+    assert_eq!(quality["conversations"], 2);
+    assert_eq!(quality["handoff_reasons"][0][0], "hot_lead");
+    let (_, reviews) = app
+        .call(
+            Method::GET,
+            "/api/v1/bots/online-school/reviews",
+            admin,
+            None,
+        )
+        .await;
+    let item = reviews["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|r| r["text"] == "абырвалг"))
+        .expect("the unsure message is queued")
+        .clone();
+    let correction = json!({"verdict": "correct", "intent": "greet"});
+    let (status, body) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/reviews/{}", item["id"].as_str().expect("id")),
+            admin,
+            Some(&correction),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let yaml = app
+        .request(
+            Method::GET,
+            "/api/v1/bots/online-school/training-data",
+            admin,
+        )
+        .send()
+        .await
+        .expect("training data");
+    assert!(
+        yaml.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("application/yaml")
+    );
+    let yaml = yaml.text().await.expect("yaml");
+    assert!(
+        yaml.contains("- intent: greet") && yaml.contains("- абырвалг"),
+        "{yaml}"
+    );
+
     let unknown = json!({"chat": "crm-42", "text": "привет"});
     let (status, _) = app
         .call(
