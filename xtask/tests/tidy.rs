@@ -31,6 +31,7 @@ fn workspace_dependencies() -> BTreeMap<String, Vec<String>> {
         "crm",
         "nlu",
         "converse",
+        "messengers",
     ];
     crates
         .iter()
@@ -65,7 +66,16 @@ fn crates_depend_only_as_the_architecture_allows() {
         (
             "app",
             &[
-                "domain", "store", "import", "demo", "quality", "predict", "crm", "nlu", "converse",
+                "domain",
+                "store",
+                "import",
+                "demo",
+                "quality",
+                "predict",
+                "crm",
+                "nlu",
+                "converse",
+                "messengers",
             ][..],
         ),
         ("server", &["app", "domain"][..]),
@@ -87,6 +97,7 @@ fn crates_depend_only_as_the_architecture_allows() {
         ("crm", &[][..]),
         ("nlu", &["domain", "lexicon", "predict"][..]),
         ("converse", &["domain", "nlu"][..]),
+        ("messengers", &[][..]),
     ]);
     for (name, dependencies) in workspace_dependencies() {
         for dependency in dependencies {

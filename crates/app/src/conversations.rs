@@ -120,6 +120,16 @@ impl App {
             })?
             .clone();
         let now = Utc::now();
+        // The bot thinks outside the write transaction (on SQLite one writer
+        // at a time would otherwise wait for every other's NLU); if another
+        // message of this chat was saved meanwhile, it thinks again inside.
+        let seen = self
+            .store
+            .conversation_by_chat(&inbound.bot, &inbound.channel, &inbound.chat)
+            .await?;
+        let seen_at = seen.as_ref().map(|row| row.updated_at);
+        let mut prepared = prepare(&bot, inbound, seen, now)?;
+        let mut turn = bot.turn(&mut prepared.conversation, &inbound.text, now);
         let mut tx = self.store.begin().await?;
         if let Some(delivery) = &inbound.delivery_id
             && !tx
@@ -129,12 +139,9 @@ impl App {
                 )
                 .await?
         {
-            let existing = tx
-                .conversation_for_update(&inbound.bot, &inbound.channel, &inbound.chat)
-                .await?;
             tx.rollback().await?;
             return Ok(Reply {
-                conversation_id: existing.map(|c| c.id).unwrap_or_else(Id::new),
+                conversation_id: prepared.row.id,
                 messages: Vec::new(),
                 duplicate: true,
                 with_manager: false,
@@ -144,38 +151,16 @@ impl App {
         let stored = tx
             .conversation_for_update(&inbound.bot, &inbound.channel, &inbound.chat)
             .await?;
-        let mut outputs = Vec::new();
-        let (mut row, mut conversation) = match stored {
-            Some(row) => {
-                let conversation: Conversation = serde_json::from_str(&row.state).map_err(|e| {
-                    Error::BadRequest(format!("conversation {}: state unreadable: {e}", row.id))
-                })?;
-                (row, conversation)
-            }
-            None => {
-                let mut conversation = Conversation::new();
-                for (key, value) in &inbound.profile {
-                    conversation.set_context(key, value.clone());
-                }
-                outputs.extend(bot.start(&mut conversation, now));
-                let row = ConversationRow {
-                    id: Id::new(),
-                    bot: inbound.bot.clone(),
-                    channel: inbound.channel.clone(),
-                    chat: inbound.chat.clone(),
-                    contact_id: None,
-                    status: "bot".into(),
-                    state: String::new(),
-                    handoff_reason: None,
-                    sla_deadline: None,
-                    created_at: now,
-                    updated_at: now,
-                };
-                (row, conversation)
-            }
-        };
-        let for_manager = conversation.is_paused();
-        let turn = bot.turn(&mut conversation, &inbound.text, now);
+        if stored.as_ref().map(|row| row.updated_at) != seen_at {
+            prepared = prepare(&bot, inbound, stored, now)?;
+            turn = bot.turn(&mut prepared.conversation, &inbound.text, now);
+        }
+        let Prepared {
+            mut row,
+            mut conversation,
+            mut outputs,
+            for_manager,
+        } = prepared;
         outputs.extend(turn.outputs);
         // What the bot was unsure of goes to a person (not what a manager read).
         if !for_manager && (turn.parse.out_of_scope || turn.parse.intent.confidence < REVIEW_BELOW)
@@ -243,6 +228,16 @@ impl App {
                 }
             }
         }
+        let key = format!(
+            "{}:{}",
+            row.id,
+            inbound
+                .delivery_id
+                .clone()
+                .unwrap_or_else(|| Id::new().to_string())
+        );
+        self.queue_replies(&mut tx, inbound, &key, &messages)
+            .await?;
         row.contact_id = context_id(&conversation, CONTACT);
         row.state = serde_json::to_string(&conversation)
             .map_err(|e| Error::BadRequest(format!("conversation state: {e}")))?;
@@ -626,6 +621,62 @@ impl App {
             .await?;
         Ok(record)
     }
+}
+
+/// A conversation ready for a turn: as stored, or new with its greeting.
+struct Prepared {
+    row: ConversationRow,
+    conversation: Conversation,
+    /// What the bot says before the turn (the greeting of a new chat).
+    outputs: Vec<Output>,
+    /// A manager has it: the message is theirs, not the bot's to learn from.
+    for_manager: bool,
+}
+
+fn prepare(
+    bot: &Bot,
+    inbound: &Inbound,
+    stored: Option<ConversationRow>,
+    now: DateTime<Utc>,
+) -> Result<Prepared> {
+    Ok(match stored {
+        Some(row) => {
+            let conversation: Conversation = serde_json::from_str(&row.state).map_err(|e| {
+                Error::BadRequest(format!("conversation {}: state unreadable: {e}", row.id))
+            })?;
+            Prepared {
+                for_manager: conversation.is_paused(),
+                row,
+                conversation,
+                outputs: Vec::new(),
+            }
+        }
+        None => {
+            let mut conversation = Conversation::new();
+            for (key, value) in &inbound.profile {
+                conversation.set_context(key, value.clone());
+            }
+            let outputs = bot.start(&mut conversation, now);
+            Prepared {
+                row: ConversationRow {
+                    id: Id::new(),
+                    bot: inbound.bot.clone(),
+                    channel: inbound.channel.clone(),
+                    chat: inbound.chat.clone(),
+                    contact_id: None,
+                    status: "bot".into(),
+                    state: String::new(),
+                    handoff_reason: None,
+                    sla_deadline: None,
+                    created_at: now,
+                    updated_at: now,
+                },
+                conversation,
+                outputs,
+                for_manager: false,
+            }
+        }
+    })
 }
 
 fn as_text<S: serde::Serializer>(id: &Id, serializer: S) -> std::result::Result<S::Ok, S::Error> {

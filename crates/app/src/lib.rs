@@ -30,6 +30,7 @@ mod export;
 mod importing;
 mod master;
 mod messages;
+mod messaging;
 mod offers;
 mod records;
 mod scoring;
@@ -47,6 +48,9 @@ pub use error::{Error, Result};
 pub use export::ExportFormat;
 pub use importing::{ImportOptions, ImportPreview, ImportProgress, ImportReport, presets};
 pub use master::{CandidatePair, Lineage, MERGEABLE, Merge, ProbableMatch};
+pub use messaging::{channel_name, poll_telegram};
+/// The messenger protocols, for the server's channel endpoints.
+pub use messengers;
 pub use nlu::{NluModel, Parse as MessageParse};
 pub use offers::Offer;
 pub use quality::dedupe::FieldWeight;
@@ -86,6 +90,8 @@ pub struct AppConfig {
     pub nlu: Option<Arc<nlu::NluModel>>,
     /// The chatbots, by name.
     pub bots: Bots,
+    /// Messenger channels of the bots: (bot name, platform and credentials).
+    pub channels: Vec<(String, messengers::Platform)>,
 }
 
 /// The application: a store plus the rules for using it.
@@ -98,6 +104,10 @@ pub struct App {
     indexes: Arc<tokio::sync::Mutex<master::Indexes>>,
     /// One write-back client per CRM, shared so that its rate limit is too.
     crm: Arc<std::collections::HashMap<String, crm::Client>>,
+    /// One client per (bot, messenger channel), shared likewise.
+    messengers: Arc<std::collections::HashMap<(String, String), messengers::Client>>,
+    /// Wakes an idle worker when a job is queued that should not wait.
+    jobs_ready: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -122,6 +132,8 @@ impl App {
             }
         }
         Self {
+            messengers: Arc::new(messaging::clients(&config.channels)),
+            jobs_ready: Arc::default(),
             crm: Arc::new(crm),
             store,
             config: Arc::new(config),

@@ -83,6 +83,7 @@ impl App {
         };
         match job.kind.as_str() {
             crate::scoring::WRITEBACK_JOB => self.run_writeback(job, &payload).await,
+            crate::messaging::SEND_JOB => self.run_send(job, &payload).await,
             "import" => {
                 let actor = Actor {
                     label: text("/actor/label").unwrap_or_else(|| "worker".into()),
@@ -121,7 +122,7 @@ impl App {
 
 /// How a job ended: with a result, or asking to run again later (a CRM's
 /// rate limit or outage is a wait, not an error).
-enum JobOutcome {
+pub(crate) enum JobOutcome {
     Done(Json),
     RetryIn(Duration, String),
 }
@@ -174,6 +175,7 @@ pub async fn run_worker(app: App, worker: String, mut shutdown: watch::Receiver<
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(IDLE_POLL) => {}
+                    _ = app.jobs_ready.notified() => {}
                     _ = shutdown.changed() => {}
                 }
             }

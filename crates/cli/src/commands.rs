@@ -320,6 +320,19 @@ async fn serve(
         resolved.data_dir.display()
     );
     let (stop, stopped) = watch::channel(false);
+    // Telegram bots without a webhook secret take their messages by long polling.
+    for entry in &file.channels {
+        if let app::messengers::Platform::Telegram(config) = &entry.platform
+            && config.secret_token.is_none()
+        {
+            say!("bot {}: Telegram by long polling", entry.bot);
+            tokio::spawn(app::poll_telegram(
+                app.clone(),
+                entry.bot.clone(),
+                stopped.clone(),
+            ));
+        }
+    }
     let worker = tokio::spawn(app::run_worker(
         app.clone(),
         format!("worker-{}-{}", std::process::id(), local.port()),

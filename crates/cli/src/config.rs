@@ -34,6 +34,13 @@ pub struct FileConfig {
     /// Chatbot flow files (`bot chat --flow` tries one); their NLU files sit beside them.
     #[serde(default)]
     pub bots: Vec<PathBuf>,
+    /// Messenger channels of the bots: `[[channels]] bot = "shop"`, `kind = "telegram"`,
+    /// `token = "…"`, `secret_token = "…"` (webhook at `/channels/telegram/shop`; without a
+    /// secret the bot long-polls); `kind = "whatsapp"` (`access_token`, `app_secret`,
+    /// `verify_token`, `phone_number_id`); `kind = "vk"` (`group_id`, `secret`,
+    /// `confirmation`, `access_token`).
+    #[serde(default)]
+    pub channels: Vec<ChannelEntry>,
     /// `serve --demo` adds the three example bots when no file names any.
     #[serde(skip)]
     pub example_bots: bool,
@@ -106,8 +113,21 @@ pub fn resolve(
             None => None,
         },
         bots: bots(file)?,
+        channels: file
+            .channels
+            .iter()
+            .map(|c| (c.bot.clone(), c.platform.clone()))
+            .collect(),
     };
     Ok(Resolved { db, data_dir, app })
+}
+
+/// One messenger channel of a bot.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChannelEntry {
+    pub bot: String,
+    #[serde(flatten)]
+    pub platform: app::messengers::Platform,
 }
 
 /// The configured bots, or the examples for the demo.
@@ -155,5 +175,42 @@ mod tests {
             !format!("{:?}", resolved.app.crm).contains("secret"),
             "credentials never reach logs"
         );
+    }
+
+    #[test]
+    fn messenger_channels_come_from_the_config_file() {
+        let file: FileConfig = toml::from_str(
+            r#"
+            [[channels]]
+            bot = "logistics"
+            kind = "telegram"
+            token = "123:secret-token"
+            secret_token = "hook-secret"
+
+            [[channels]]
+            bot = "logistics"
+            kind = "vk"
+            group_id = 12345
+            secret = "vk-secret"
+            confirmation = "abc123"
+            access_token = "vk-token"
+            "#,
+        )
+        .expect("valid config");
+        let resolved = resolve(
+            Some("sqlite::memory:".into()),
+            Some(std::env::temp_dir()),
+            &file,
+        )
+        .expect("resolved");
+        assert_eq!(resolved.app.channels.len(), 2);
+        assert_eq!(resolved.app.channels[1].0, "logistics");
+        assert!(
+            !format!("{:?}", resolved.app.channels).contains("secret-token"),
+            "credentials never reach logs"
+        );
+        let bad = toml::from_str::<FileConfig>("[[channels]]\nbot = \"x\"\nkind = \"icq\"\n")
+            .expect_err("unknown messenger");
+        assert!(bad.to_string().contains("icq"), "{bad}");
     }
 }

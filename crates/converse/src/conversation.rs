@@ -61,6 +61,9 @@ pub enum Speaker {
     Bot,
 }
 
+/// How many of the latest lines the transcript keeps.
+const TRANSCRIPT_LINES: usize = 100;
+
 /// One message of the transcript.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Line {
@@ -147,6 +150,12 @@ impl Conversation {
         intent: Option<&str>,
         at: DateTime<Utc>,
     ) {
+        // The state is saved after every message: an endless chat must not
+        // make every save slower. A manager gets the latest lines.
+        if self.transcript.len() >= TRANSCRIPT_LINES {
+            self.transcript
+                .drain(..self.transcript.len() + 1 - TRANSCRIPT_LINES);
+        }
         self.transcript.push(Line {
             who,
             text: text.to_string(),

@@ -239,6 +239,22 @@ impl Store {
         })
     }
 
+    /// A chat's conversation with a bot, read without a transaction.
+    pub async fn conversation_by_chat(
+        &self,
+        bot: &str,
+        channel: &str,
+        chat: &str,
+    ) -> Result<Option<ConversationRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM conversations WHERE bot = $1 AND channel = $2 AND chat = $3"
+        );
+        on_pool!(self, pool => match sqlx::query(AssertSqlSafe(sql)).bind(bot).bind(channel).bind(chat).fetch_optional(pool).await? {
+            Some(row) => Ok(Some(conversation_row!(row)?)),
+            None => Ok(None),
+        })
+    }
+
     /// One conversation.
     pub async fn conversation(&self, id: Id) -> Result<Option<ConversationRow>> {
         let sql = format!("SELECT {COLUMNS} FROM conversations WHERE id = $1");

@@ -5,6 +5,7 @@ mod bots;
 mod helpers;
 mod imports;
 mod master;
+mod messengers;
 mod nlu;
 mod predictions;
 mod records;
