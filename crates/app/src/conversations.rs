@@ -604,7 +604,7 @@ impl App {
     }
 
     /// Creates a record inside a transaction, with the checks and audit of `create`.
-    async fn create_in(
+    pub(crate) async fn create_in(
         &self,
         actor: &Actor,
         tx: &mut Tx,

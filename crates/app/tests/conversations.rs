@@ -18,6 +18,7 @@ backend_tests!(
     a_repeated_delivery_changes_nothing_and_a_restart_loses_nothing,
     unsure_messages_are_reviewed_and_corrections_become_training_data,
     deleting_a_contact_deletes_its_conversations,
+    a_transcribed_call_becomes_a_lead_and_a_call_activity_once,
 );
 
 /// Training the three NLU models once for all tests of this file.
@@ -383,5 +384,64 @@ async fn deleting_a_contact_deletes_its_conversations(backend: Backend) {
             .await
             .expect("list")
             .is_empty()
+    );
+}
+
+async fn a_transcribed_call_becomes_a_lead_and_a_call_activity_once(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let app = App::open(&db.url, config()).await.expect("open");
+    let call: app::Call = serde_json::from_value(json!({
+        "call_id": "pbx-7781",
+        "phone": "8 (912) 345-67-89",
+        "transcript": [
+            {"speaker": "operator", "text": "ТрансЛог, здравствуйте!"},
+            {"speaker": "customer", "text": "Нужна доставка из Владивостока в Екатеринбург"},
+            {"speaker": "operator", "text": "Какой вес груза?"},
+            {"speaker": "customer", "text": "15 тонн, срочно"}
+        ]
+    }))
+    .expect("call");
+    let report = app
+        .take_call(&bot_actor(), "logistics", &call)
+        .await
+        .expect("call taken");
+    assert_eq!((report.turns, report.duplicate), (2, false));
+    let leads = all(&app, EntityKind::Deal).await;
+    assert_eq!(leads.len(), 1);
+    assert!(
+        leads[0]["comment"]
+            .as_str()
+            .expect("comment")
+            .contains("15000")
+    );
+    let contacts = all(&app, EntityKind::Contact).await;
+    assert_eq!(contacts[0]["phones"], json!(["+79123456789"]));
+    let calls: Vec<_> = all(&app, EntityKind::Activity)
+        .await
+        .into_iter()
+        .filter(|a| a["kind"] == "call")
+        .collect();
+    assert_eq!(calls.len(), 1);
+    let text = calls[0]["text"].as_str().expect("text");
+    assert!(
+        text.contains("Оператор: Какой вес груза?") && text.contains("Клиент: 15 тонн, срочно"),
+        "{text}"
+    );
+    assert!(text.contains("Тон клиента"), "{text}");
+    assert_eq!(calls[0]["contact_id"], contacts[0]["id"]);
+
+    let again = app
+        .take_call(&bot_actor(), "logistics", &call)
+        .await
+        .expect("again");
+    assert!(again.duplicate && again.turns == 0, "{again:?}");
+    assert_eq!(all(&app, EntityKind::Deal).await.len(), 1);
+    assert_eq!(
+        all(&app, EntityKind::Activity)
+            .await
+            .iter()
+            .filter(|a| a["kind"] == "call")
+            .count(),
+        1
     );
 }

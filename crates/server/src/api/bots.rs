@@ -23,6 +23,17 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/bots/{bot}/reviews", get(reviews))
         .route("/api/v1/bots/{bot}/training-data", get(training_data))
         .route("/api/v1/reviews/{id}", post(correct))
+        .route("/api/v1/bots/{bot}/calls", post(call))
+}
+
+/// A telephony system posts a transcribed call.
+async fn call(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(bot): Path<String>,
+    Json(call): Json<app::Call>,
+) -> ApiResult<Json<app::CallReport>> {
+    Ok(Json(state.app.take_call(&actor, &bot, &call).await?))
 }
 
 async fn quality(
