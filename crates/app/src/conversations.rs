@@ -290,6 +290,78 @@ impl App {
         Ok(())
     }
 
+    /// A manager writes to the customer of a conversation they took over:
+    /// the line joins the transcript (the widget shows it) and, in a
+    /// messenger, leaves through the job queue.
+    pub async fn manager_reply(&self, actor: &Actor, id: Id, text: &str) -> Result<()> {
+        actor.require(Permission::Write(EntityKind::Activity))?;
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > 4000 {
+            return Err(Error::BadRequest(
+                "text: a message of 1 to 4000 characters".into(),
+            ));
+        }
+        let seen = self
+            .store
+            .conversation(id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                kind: "conversation".into(),
+                id: id.to_string(),
+            })?;
+        let mut tx = self.store.begin().await?;
+        let mut row = tx
+            .conversation_for_update(&seen.bot, &seen.channel, &seen.chat)
+            .await?
+            .unwrap_or(seen);
+        let mut conversation: Conversation = serde_json::from_str(&row.state)
+            .map_err(|e| Error::BadRequest(format!("conversation {id}: state unreadable: {e}")))?;
+        let now = Utc::now();
+        conversation.record_manager(text, now);
+        let inbound = Inbound {
+            bot: row.bot.clone(),
+            channel: row.channel.clone(),
+            chat: row.chat.clone(),
+            delivery_id: None,
+            text: String::new(),
+            profile: Map::new(),
+        };
+        let key = format!("{}:manager:{}", row.id, conversation.transcript().len());
+        self.queue_replies(&mut tx, &inbound, &key, &[text.to_string()])
+            .await?;
+        row.state = serde_json::to_string(&conversation)
+            .map_err(|e| Error::BadRequest(format!("conversation state: {e}")))?;
+        row.updated_at = now;
+        tx.save_conversation(&row).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// What managers wrote in a chat after its `after`-th transcript line,
+    /// for a channel that fetches rather than receives (the widget).
+    pub async fn manager_lines(
+        &self,
+        bot: &str,
+        channel: &str,
+        chat: &str,
+        after: usize,
+    ) -> Result<(Vec<String>, usize)> {
+        let Some(row) = self.store.conversation_by_chat(bot, channel, chat).await? else {
+            return Ok((Vec::new(), 0));
+        };
+        let conversation: Conversation = serde_json::from_str(&row.state).map_err(|e| {
+            Error::BadRequest(format!("conversation {}: state unreadable: {e}", row.id))
+        })?;
+        let lines = conversation.transcript();
+        let new = lines
+            .iter()
+            .skip(after)
+            .filter(|line| line.who == converse::Speaker::Manager)
+            .map(|line| line.text.clone())
+            .collect();
+        Ok((new, lines.len()))
+    }
+
     /// Conversations, latest first: all, or those a manager has (`handoff`).
     pub async fn conversations(
         &self,
@@ -548,6 +620,7 @@ impl App {
             let who = match line.who {
                 converse::Speaker::Customer => "Клиент",
                 converse::Speaker::Bot => "Бот",
+                converse::Speaker::Manager => "Менеджер",
             };
             text.push_str(&format!(
                 "{} {who}: {}\n",

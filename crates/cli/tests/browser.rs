@@ -412,6 +412,27 @@ async fn a_manager_logs_in_finds_a_contact_imports_a_file_and_reviews_duplicates
         "{handoff}"
     );
     wait_for(&client, "[data-test=bot-online-school] [data-test=quality]").await;
+    wait_for(&client, "[data-test=manager-reply]")
+        .await
+        .send_keys("Добрый вечер! Это Анна, менеджер школы.")
+        .await
+        .expect("type a reply");
+    wait_for(&client, "[data-test=send-reply]")
+        .await
+        .click()
+        .await
+        .expect("send the reply");
+    wait_for(&client, "[data-test=handoff-row]").await;
+    // The visitor's widget shows what the manager wrote.
+    client
+        .goto(&format!("{base}/widget/online-school"))
+        .await
+        .expect("widget again");
+    wait_for_text(&client, "[data-test=manager-message]", "менеджер школы").await;
+    client
+        .goto(&format!("{base}/bots"))
+        .await
+        .expect("bots page again");
     wait_for(&client, "[data-test=release]")
         .await
         .click()

@@ -59,6 +59,8 @@ pub struct HandoffRecord {
 pub enum Speaker {
     Customer,
     Bot,
+    /// A manager who took the conversation over.
+    Manager,
 }
 
 /// How many of the latest lines the transcript keeps.
@@ -141,6 +143,12 @@ impl Conversation {
 
     pub fn counters(&self) -> Counters {
         self.counters
+    }
+
+    /// A manager's message to the customer, kept in the transcript so the
+    /// channel can deliver it and the next manager can read it.
+    pub fn record_manager(&mut self, text: &str, at: DateTime<Utc>) {
+        self.record(Speaker::Manager, text, None, at);
     }
 
     pub(crate) fn record(

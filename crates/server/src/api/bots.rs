@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/bots/{bot}/messages", post(message))
         .route("/api/v1/conversations", get(conversations))
         .route("/api/v1/conversations/{id}/release", post(release))
+        .route("/api/v1/conversations/{id}/messages", post(manager_message))
         .route("/api/v1/bots/{bot}/quality", get(quality))
         .route("/api/v1/bots/{bot}/reviews", get(reviews))
         .route("/api/v1/bots/{bot}/training-data", get(training_data))
@@ -208,6 +209,22 @@ async fn conversations(
         })
         .collect();
     Ok(Json(json!({ "items": items })))
+}
+
+#[derive(Deserialize)]
+struct ManagerMessage {
+    text: String,
+}
+
+async fn manager_message(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Json(message): Json<ManagerMessage>,
+) -> ApiResult<Json<Value>> {
+    let id = parse_id(&id)?;
+    state.app.manager_reply(&actor, id, &message.text).await?;
+    Ok(Json(json!({ "id": id.to_string() })))
 }
 
 async fn release(

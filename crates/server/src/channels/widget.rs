@@ -22,6 +22,31 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/widget/{bot}", get(page))
         .route("/widget/{bot}/messages", post(message))
+        .route("/widget/{bot}/updates", get(updates))
+}
+
+#[derive(Deserialize)]
+struct Since {
+    visitor: String,
+    #[serde(default)]
+    after: usize,
+}
+
+/// What a manager wrote to this visitor since the page last asked.
+async fn updates(
+    State(state): State<AppState>,
+    Path(bot): Path<String>,
+    axum::extract::Query(since): axum::extract::Query<Since>,
+) -> ApiResult<Json<serde_json::Value>> {
+    known(&state, &bot)?;
+    let visitor = checked_chat(&since.visitor)?;
+    let (messages, next) = state
+        .app
+        .manager_lines(&bot, "widget", &visitor, since.after)
+        .await?;
+    Ok(Json(
+        serde_json::json!({ "messages": messages, "next": next }),
+    ))
 }
 
 fn known(state: &AppState, bot: &str) -> ApiResult<()> {
@@ -107,6 +132,7 @@ function add(text, who) {
   const div = document.createElement("div");
   div.className = "m " + who; div.textContent = text;
   if (who === "bot") div.dataset.test = "bot-message";
+  if (who === "bot manager") div.dataset.test = "manager-message";
   log.appendChild(div); log.scrollTop = log.scrollHeight;
 }
 async function send(text) {
@@ -125,6 +151,20 @@ async function send(text) {
   }
   add("Нет связи. Попробуйте ещё раз.", "note");
 }
+// A manager who took the chat over writes here too.
+let after = 0;
+async function poll() {
+  try {
+    const r = await fetch("/widget/" + encodeURIComponent(bot) + "/updates?visitor=" + encodeURIComponent(visitor) + "&after=" + after);
+    if (r.ok) {
+      const u = await r.json();
+      for (const m of u.messages) add(m, "bot manager");
+      after = u.next;
+    }
+  } catch (e) {}
+  setTimeout(poll, 3000);
+}
+poll();
 document.getElementById("f").addEventListener("submit", e => {
   e.preventDefault();
   const t = document.getElementById("t"); const text = t.value.trim();

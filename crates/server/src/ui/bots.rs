@@ -21,6 +21,32 @@ pub fn router() -> Router<AppState> {
         .route("/bots", get(page))
         .route("/bots/reviews/{id}", post(review))
         .route("/bots/conversations/{id}/release", post(release))
+        .route("/bots/conversations/{id}/reply", post(reply))
+}
+
+#[derive(Deserialize)]
+struct ReplyForm {
+    text: String,
+}
+
+async fn reply(
+    lang: Lang,
+    State(state): State<AppState>,
+    browser: Browser,
+    Path(id): Path<String>,
+    Form(form): Form<ReplyForm>,
+) -> Response {
+    let result = async {
+        let id = domain::Id::parse(&id).map_err(|e| app::Error::BadRequest(e.to_string()))?;
+        state
+            .app
+            .manager_reply(&browser.actor, id, &form.text)
+            .await
+    };
+    match result.await {
+        Ok(()) => Redirect::to("/bots").into_response(),
+        Err(error) => error_page(&state, lang, error.into()),
+    }
 }
 
 async fn page(lang: Lang, State(state): State<AppState>, browser: Browser) -> Response {

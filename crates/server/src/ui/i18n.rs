@@ -247,6 +247,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("overdue", "Просрочено", "Overdue"),
     ("contact", "Контакт", "Contact"),
     ("release", "Вернуть боту", "Give back to the bot"),
+    ("reply", "Ответ клиенту", "Reply to the customer"),
+    ("send", "Отправить", "Send"),
     ("open_chat", "открыть чат", "open the chat"),
     ("conversations", "Диалогов", "Conversations"),
     ("containment", "Без менеджера", "Contained"),

@@ -131,6 +131,59 @@ async fn messenger_deliveries_are_verified_answered_once_and_replied_through_the
         "the repeated update was not answered again: {replies:?}"
     );
 
+    // A complex request goes to a manager, whose reply leaves through Telegram.
+    let big = telegram_text_update(
+        1002,
+        556,
+        "Пётр",
+        "Нужно перевезти 25 тонн из Новосибирска в Казань срочно",
+    );
+    let delivery = telegram_webhook(&big, Some(TELEGRAM_SECRET_TOKEN));
+    let (status, _) = post(
+        &app,
+        "/channels/telegram/logistics",
+        delivery.body,
+        delivery.header,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, handed) = app
+        .call(
+            Method::GET,
+            "/api/v1/conversations?status=handoff",
+            Some(&app.admin_key),
+            None,
+        )
+        .await;
+    let id = handed["items"][0]["id"]
+        .as_str()
+        .expect("a handed-over chat")
+        .to_string();
+    let reply = serde_json::json!({"text": "Пётр, добрый день! Рассчитаю фуру и перезвоню."});
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/conversations/{id}/messages"),
+            Some(&app.admin_key),
+            Some(&reply),
+        )
+        .await;
+    assert_eq!(status, 200);
+    until(1, || {
+        telegram
+            .sent()
+            .iter()
+            .filter(|m| m.text.contains("Рассчитаю фуру"))
+            .count()
+    })
+    .await;
+    assert!(
+        telegram
+            .sent()
+            .iter()
+            .any(|m| m.chat_id == "556" && m.text.contains("Рассчитаю фуру"))
+    );
+
     // WhatsApp: the handshake, then the signature over the exact bytes.
     let config = whatsapp.config();
     let challenge = app
@@ -249,7 +302,7 @@ async fn messenger_deliveries_are_verified_answered_once_and_replied_through_the
             .any(|m| m.message.contains(DRAFT) && m.peer_id == "777")
     );
 
-    // Three chats, one conversation each: the forged deliveries made none.
+    // Four chats, one conversation each: the forged deliveries made none.
     let (_, list) = app
         .call(
             Method::GET,
@@ -264,7 +317,7 @@ async fn messenger_deliveries_are_verified_answered_once_and_replied_through_the
         .iter()
         .map(|c| c["channel"].as_str().expect("channel"))
         .collect();
-    assert_eq!(channels.len(), 3, "{list}");
+    assert_eq!(channels.len(), 4, "{list}");
 
     // Telegram by long polling, for a bot without a public webhook.
     polled.queue_update(telegram_text_update(
