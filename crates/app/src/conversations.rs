@@ -100,6 +100,8 @@ const REVIEW_BELOW: f32 = 0.6;
 /// Context keys the runtime keeps in the conversation.
 const CONTACT: &str = "contact_id";
 const DEAL: &str = "deal_id";
+/// When the SLA timer escalated the current handoff.
+const ESCALATED: &str = "escalated_at";
 
 impl App {
     /// The bots this deployment runs.
@@ -280,6 +282,7 @@ impl App {
         let mut conversation: Conversation = serde_json::from_str(&row.state)
             .map_err(|e| Error::BadRequest(format!("conversation {id}: state unreadable: {e}")))?;
         bot.release(&mut conversation);
+        conversation.set_context(ESCALATED, Json::Null);
         row.status = "bot".into();
         row.sla_deadline = None;
         row.state = serde_json::to_string(&conversation)
@@ -335,6 +338,63 @@ impl App {
         tx.save_conversation(&row).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The SLA timer: handed-over conversations nobody answered by their
+    /// deadline get one escalation task each (due at once); returns how many.
+    pub async fn escalate_overdue(&self, now: DateTime<Utc>) -> Result<usize> {
+        let actor = Actor::system("sla-timer");
+        let mut escalated = 0;
+        for seen in self
+            .store
+            .conversations(None, Some("handoff"), 1000)
+            .await?
+        {
+            if seen.sla_deadline.is_none_or(|deadline| deadline > now) {
+                continue;
+            }
+            let mut tx = self.store.begin().await?;
+            let Some(mut row) = tx
+                .conversation_for_update(&seen.bot, &seen.channel, &seen.chat)
+                .await?
+            else {
+                continue;
+            };
+            let mut conversation: Conversation = serde_json::from_str(&row.state).map_err(|e| {
+                Error::BadRequest(format!("conversation {}: state unreadable: {e}", row.id))
+            })?;
+            let already = conversation
+                .context()
+                .get(ESCALATED)
+                .is_some_and(|at| !at.is_null());
+            if row.status != "handoff" || already {
+                continue;
+            }
+            let late = (now - row.sla_deadline.unwrap_or(now)).num_minutes();
+            let text = format!(
+                "Просрочен ответ клиенту ({}, {}): менеджер не ответил, срок истёк {late} мин назад. Причина передачи: {}.",
+                row.bot,
+                row.channel,
+                reason_text(row.handoff_reason.as_deref().unwrap_or_default())
+            );
+            self.task(
+                &actor,
+                &mut tx,
+                &mut conversation,
+                &row.channel.clone(),
+                &text,
+                Some(now),
+            )
+            .await?;
+            conversation.set_context(ESCALATED, json!(now.to_rfc3339()));
+            row.state = serde_json::to_string(&conversation)
+                .map_err(|e| Error::BadRequest(format!("conversation state: {e}")))?;
+            row.contact_id = context_id(&conversation, CONTACT);
+            tx.save_conversation(&row).await?;
+            tx.commit().await?;
+            escalated += 1;
+        }
+        Ok(escalated)
     }
 
     /// What managers wrote in a chat after its `after`-th transcript line,

@@ -127,12 +127,16 @@ pub(crate) enum JobOutcome {
     RetryIn(Duration, String),
 }
 
+/// How often an idle worker looks for handoffs past their deadline.
+const SLA_CHECK: Duration = Duration::from_secs(60);
+
 /// How often an idle worker asks whether a model is due for retraining.
 const RETRAIN_CHECK: Duration = Duration::from_secs(60 * 60);
 
 /// Runs jobs until `shutdown` turns true; when idle, retrains models that are due.
 pub async fn run_worker(app: App, worker: String, mut shutdown: watch::Receiver<bool>) {
     let mut next_retrain_check = std::time::Instant::now() + RETRAIN_CHECK;
+    let mut next_sla_check = std::time::Instant::now();
     loop {
         if *shutdown.borrow() {
             return;
@@ -160,6 +164,14 @@ pub async fn run_worker(app: App, worker: String, mut shutdown: watch::Receiver<
                 }
             }
             Ok(None) => {
+                if std::time::Instant::now() >= next_sla_check {
+                    next_sla_check = std::time::Instant::now() + SLA_CHECK;
+                    match app.escalate_overdue(chrono::Utc::now()).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(escalated = n, "Overdue handoffs escalated."),
+                        Err(error) => tracing::warn!(error = %error, "SLA check failed."),
+                    }
+                }
                 if std::time::Instant::now() >= next_retrain_check {
                     next_retrain_check = std::time::Instant::now() + RETRAIN_CHECK;
                     match app.retrain_if_due(chrono::Utc::now()).await {

@@ -19,6 +19,7 @@ backend_tests!(
     unsure_messages_are_reviewed_and_corrections_become_training_data,
     deleting_a_contact_deletes_its_conversations,
     a_transcribed_call_becomes_a_lead_and_a_call_activity_once,
+    a_handoff_past_its_deadline_is_escalated_once,
 );
 
 /// Training the three NLU models once for all tests of this file.
@@ -443,5 +444,46 @@ async fn a_transcribed_call_becomes_a_lead_and_a_call_activity_once(backend: Bac
             .filter(|a| a["kind"] == "call")
             .count(),
         1
+    );
+}
+
+async fn a_handoff_past_its_deadline_is_escalated_once(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let app = App::open(&db.url, config()).await.expect("open");
+    let reply = say(
+        &app,
+        "online-school",
+        "sla-1",
+        "1",
+        "Позовите менеджера, пожалуйста",
+    )
+    .await;
+    let handoff = reply.handoff.expect("handed over");
+    let deadline = handoff.sla_deadline.expect("a deadline");
+    assert_eq!(
+        app.escalate_overdue(deadline - chrono::Duration::minutes(1))
+            .await
+            .expect("check"),
+        0
+    );
+    let later = deadline + chrono::Duration::minutes(5);
+    assert_eq!(app.escalate_overdue(later).await.expect("check"), 1);
+    assert_eq!(
+        app.escalate_overdue(later).await.expect("check"),
+        0,
+        "once per handoff"
+    );
+    let tasks = all(&app, EntityKind::Activity).await;
+    let escalation = tasks
+        .iter()
+        .find(|t| {
+            t["text"]
+                .as_str()
+                .is_some_and(|x| x.starts_with("Просрочен ответ клиенту"))
+        })
+        .expect("escalation task");
+    assert!(
+        escalation["text"].as_str().expect("text").contains("5 мин"),
+        "{escalation:?}"
     );
 }
