@@ -32,6 +32,7 @@ fn workspace_dependencies() -> BTreeMap<String, Vec<String>> {
         "nlu",
         "converse",
         "messengers",
+        "kb",
     ];
     crates
         .iter()
@@ -96,8 +97,9 @@ fn crates_depend_only_as_the_architecture_allows() {
         ("clv", &[][..]),
         ("crm", &[][..]),
         ("nlu", &["domain", "lexicon", "predict"][..]),
-        ("converse", &["domain", "nlu"][..]),
+        ("converse", &["domain", "nlu", "kb"][..]),
         ("messengers", &[][..]),
+        ("kb", &["nlu", "pii"][..]),
     ]);
     for (name, dependencies) in workspace_dependencies() {
         for dependency in dependencies {

@@ -20,6 +20,8 @@ use crate::{handoff, template};
 pub struct Bot {
     flow: Flow,
     nlu: NluModel,
+    /// What the bot answers questions from when no flow or answer fits.
+    knowledge: Option<kb::KnowledgeBase>,
 }
 
 impl fmt::Debug for Bot {
@@ -59,7 +61,22 @@ impl Bot {
         };
         let data = TrainingData::load(&files).map_err(nlu_error)?;
         let model = NluModel::train(&data, &Options::default()).map_err(nlu_error)?;
-        Self::assemble(flow, model, &origin)
+        let knowledge = if flow.knowledge.is_empty() {
+            None
+        } else {
+            let files: Vec<_> = flow
+                .knowledge
+                .iter()
+                .map(|file| directory.join(file))
+                .collect();
+            Some(
+                kb::KnowledgeBase::load(&files).map_err(|source| Error::Knowledge {
+                    origin: origin.clone(),
+                    source,
+                })?,
+            )
+        };
+        Ok(Self::assemble(flow, model, &origin)?.with_knowledge(knowledge))
     }
 
     /// A bot from a flow file's text and a model trained elsewhere; the
@@ -100,13 +117,24 @@ impl Bot {
             }
         }
         if issues.is_empty() {
-            Ok(Bot { flow, nlu })
+            Ok(Bot {
+                flow,
+                nlu,
+                knowledge: None,
+            })
         } else {
             Err(Error::Invalid {
                 origin: origin.to_string(),
                 issues,
             })
         }
+    }
+
+    /// The same bot answering questions from `knowledge` (articles, FAQ,
+    /// catalogue) where it would otherwise say it did not understand.
+    pub fn with_knowledge(mut self, knowledge: Option<kb::KnowledgeBase>) -> Self {
+        self.knowledge = knowledge;
+        self
     }
 
     pub fn flow(&self) -> &Flow {
@@ -153,9 +181,36 @@ impl Bot {
         }
         conversation.counters.turns += 1;
         let mut reply = Reply::default();
+        let fallbacks = conversation.counters.fallbacks;
         dialogue::respond(&self.flow, conversation, &parse, today, &mut reply);
+        if conversation.counters.fallbacks > fallbacks && reply.handoff.is_none() {
+            self.answer_from_knowledge(conversation, text, &mut reply);
+        }
         let outputs = self.finish(conversation, reply, now);
         Turn { outputs, parse }
+    }
+
+    /// Replaces "I did not understand" with an answer from the knowledge
+    /// base when it has one, citing its source.
+    fn answer_from_knowledge(
+        &self,
+        conversation: &mut Conversation,
+        text: &str,
+        reply: &mut Reply,
+    ) {
+        let Some(answer) = self.knowledge.as_ref().and_then(|kb| kb.answer(text)) else {
+            return;
+        };
+        let Some(last) = reply.outputs.iter_mut().rev().find(|o| o.text().is_some()) else {
+            return;
+        };
+        *last = Output::Say(format!(
+            "{}\n(Источник: {})",
+            answer.text,
+            answer.citations.join(", ")
+        ));
+        conversation.counters.fallbacks -= 1;
+        conversation.unsure_turns = 0;
     }
 
     /// Gives the conversation back to the bot after a manager's handoff; it

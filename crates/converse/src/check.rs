@@ -24,6 +24,9 @@ pub(crate) struct RawFile {
     language: Option<String>,
     #[serde(default)]
     nlu: Vec<String>,
+    /// Articles, FAQ and catalogue files the bot answers questions from.
+    #[serde(default)]
+    knowledge: Vec<String>,
     #[serde(default)]
     greeting: Option<String>,
     #[serde(default)]
@@ -259,6 +262,7 @@ pub(crate) fn check(raw: RawFile, issues: &mut Vec<Issue>) -> Flow {
         bot: raw.bot,
         language: raw.language.unwrap_or_else(|| "ru".to_string()),
         nlu: raw.nlu,
+        knowledge: raw.knowledge,
         greeting: raw.greeting,
         fallback: raw.fallback.unwrap_or_else(|| DEFAULT_FALLBACK.to_string()),
         answers: raw.answers,

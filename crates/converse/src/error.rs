@@ -22,6 +22,13 @@ pub enum Error {
     /// problem found is listed, each with its field path.
     #[error("{origin}: {}", list(.issues))]
     Invalid { origin: String, issues: Vec<Issue> },
+    /// The bot's knowledge files could not be read.
+    #[error("{origin}: knowledge: {source}")]
+    Knowledge {
+        origin: String,
+        #[source]
+        source: kb::LoadError,
+    },
     /// The NLU files the flow names could not be read or trained on.
     #[error("{origin}: NLU data: {source}")]
     Nlu {

@@ -7,6 +7,9 @@ use nlu::{NluModel, Options, TrainingData};
 
 use crate::{Bot, Error, Result};
 
+/// Knowledge files of the examples, by name (as their flows list them).
+const KNOWLEDGE: [(&str, &str); 1] = [("school.faq.yml", include_str!("../flows/school.faq.yml"))];
+
 /// (flow file, its NLU file), by the flow's file name.
 pub const EXAMPLES: [(&str, &str, &str); 3] = [
     (
@@ -37,7 +40,22 @@ pub fn example_bots() -> Result<Vec<Bot>> {
             };
             let data = TrainingData::parse(origin, data).map_err(nlu_error)?;
             let model = NluModel::train(&data, &Options::default()).map_err(nlu_error)?;
-            Bot::from_parts(flow, origin, model)
+            let bot = Bot::from_parts(flow, origin, model)?;
+            let mut passages = Vec::new();
+            for file in &bot.flow().knowledge {
+                let Some((name, text)) = KNOWLEDGE.iter().find(|(name, _)| name == file) else {
+                    continue;
+                };
+                passages.extend(kb::parse_source(name, text).map_err(|source| {
+                    Error::Knowledge {
+                        origin: (*origin).to_string(),
+                        source,
+                    }
+                })?);
+            }
+            let knowledge =
+                (!passages.is_empty()).then(|| kb::KnowledgeBase::from_passages(passages));
+            Ok(bot.with_knowledge(knowledge))
         })
         .collect()
 }

@@ -80,6 +80,7 @@ pub struct Flow {
     pub(crate) bot: String,
     pub(crate) language: String,
     pub(crate) nlu: Vec<String>,
+    pub(crate) knowledge: Vec<String>,
     pub(crate) greeting: Option<String>,
     pub(crate) fallback: String,
     pub(crate) answers: BTreeMap<String, String>,

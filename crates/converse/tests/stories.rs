@@ -516,3 +516,27 @@ flows:
 
     assert_eq!(turn.said(), ["Позвоним на +79123456789.", "Готово."]);
 }
+
+#[test]
+fn school_answers_what_no_flow_covers_from_its_faq_and_cites_it() {
+    let mut chat = Chat::with(&SCHOOL);
+    let turn = chat.send("А сертификат в конце выдаёте?");
+    let said = turn.said().join("\n");
+    assert!(said.contains("сертификат школы"), "{said}");
+    assert!(
+        said.contains("(Источник: school.faq.yml#certificate)"),
+        "{said}"
+    );
+    assert_eq!(
+        chat.conversation.counters().fallbacks,
+        0,
+        "an answer is not a fallback"
+    );
+    // What the FAQ does not know either is still a fallback.
+    let turn = chat.send("какая погода на Марсе");
+    assert!(
+        !turn.said().join(" ").contains("Источник"),
+        "{:?}",
+        turn.said()
+    );
+}
