@@ -121,42 +121,96 @@ impl App {
                 id: inbound.bot.clone(),
             })?
             .clone();
-        let now = Utc::now();
+        let now = store::Store::now();
         // The bot thinks outside the write transaction (on SQLite one writer
-        // at a time would otherwise wait for every other's NLU); if another
-        // message of this chat was saved meanwhile, it thinks again inside.
-        let seen = self
-            .store
-            .conversation_by_chat(&inbound.bot, &inbound.channel, &inbound.chat)
-            .await?;
+        // at a time would otherwise wait for every other's NLU), from the
+        // state it last saved for this chat; the save checks that state is
+        // still the latest, and if another message of the chat came first,
+        // the turn is taken again under the row's lock.
+        let cache_key = format!(
+            "{}\u{1f}{}\u{1f}{}",
+            inbound.channel, inbound.bot, inbound.chat
+        );
+        let cached = self.cached_conversation(&cache_key);
+        let seen = match cached {
+            Some(row) => Some(row),
+            None => {
+                self.store
+                    .conversation_by_chat(&inbound.bot, &inbound.channel, &inbound.chat)
+                    .await?
+            }
+        };
         let seen_at = seen.as_ref().map(|row| row.updated_at);
         let mut prepared = prepare(&bot, inbound, seen, now)?;
-        let mut turn = bot.turn(&mut prepared.conversation, &inbound.text, now);
+        let turn = bot.turn(&mut prepared.conversation, &inbound.text, now);
         let mut tx = self.store.begin().await?;
-        if let Some(delivery) = &inbound.delivery_id
-            && !tx
+        if !self.first_delivery(&mut tx, inbound).await? {
+            tx.rollback().await?;
+            return Ok(duplicate(prepared.row.id));
+        }
+        let mut done = self
+            .apply_turn(actor, &mut tx, inbound, prepared, turn, now)
+            .await?;
+        if !tx.save_conversation_if(&done.row, seen_at).await? {
+            tx.rollback().await?;
+            self.forget_conversation(&cache_key);
+            tx = self.store.begin().await?;
+            if !self.first_delivery(&mut tx, inbound).await? {
+                tx.rollback().await?;
+                return Ok(duplicate(done.row.id));
+            }
+            let stored = tx
+                .conversation_for_update(&inbound.bot, &inbound.channel, &inbound.chat)
+                .await?;
+            let mut prepared = prepare(&bot, inbound, stored, now)?;
+            let turn = bot.turn(&mut prepared.conversation, &inbound.text, now);
+            done = self
+                .apply_turn(actor, &mut tx, inbound, prepared, turn, now)
+                .await?;
+            tx.save_conversation(&done.row).await?;
+        }
+        tx.commit().await?;
+        self.remember_conversation(cache_key, &done.row);
+        let Done {
+            row,
+            conversation,
+            messages,
+            handoff,
+        } = done;
+        Ok(Reply {
+            conversation_id: row.id,
+            messages,
+            duplicate: false,
+            with_manager: conversation.is_paused(),
+            handoff,
+        })
+    }
+
+    /// Notes the delivery; `false` when it was seen before.
+    async fn first_delivery(&self, tx: &mut Tx, inbound: &Inbound) -> Result<bool> {
+        match &inbound.delivery_id {
+            Some(delivery) => Ok(tx
                 .record_delivery(
                     &format!("{}:{}:{}", inbound.channel, inbound.bot, inbound.chat),
                     delivery,
                 )
-                .await?
-        {
-            tx.rollback().await?;
-            return Ok(Reply {
-                conversation_id: prepared.row.id,
-                messages: Vec::new(),
-                duplicate: true,
-                with_manager: false,
-                handoff: None,
-            });
+                .await?),
+            None => Ok(true),
         }
-        let stored = tx
-            .conversation_for_update(&inbound.bot, &inbound.channel, &inbound.chat)
-            .await?;
-        if stored.as_ref().map(|row| row.updated_at) != seen_at {
-            prepared = prepare(&bot, inbound, stored, now)?;
-            turn = bot.turn(&mut prepared.conversation, &inbound.text, now);
-        }
+    }
+
+    /// Carries out a turn's outputs inside the transaction: the review
+    /// item, the actions, the handoff, the replies' jobs; the row is ready
+    /// to save.
+    async fn apply_turn(
+        &self,
+        actor: &Actor,
+        tx: &mut Tx,
+        inbound: &Inbound,
+        prepared: Prepared,
+        turn: converse::Turn,
+        now: DateTime<Utc>,
+    ) -> Result<Done> {
         let Prepared {
             mut row,
             mut conversation,
@@ -195,7 +249,7 @@ impl App {
                     if let Some(answer) = self
                         .act(
                             actor,
-                            &mut tx,
+                            tx,
                             &mut conversation,
                             &inbound.channel,
                             kind,
@@ -209,14 +263,7 @@ impl App {
                 }
                 Output::Handoff(packet) => {
                     let task = self
-                        .hand_over(
-                            actor,
-                            &mut tx,
-                            &mut conversation,
-                            &inbound.channel,
-                            &packet,
-                            now,
-                        )
+                        .hand_over(actor, tx, &mut conversation, &inbound.channel, &packet, now)
                         .await?;
                     row.status = "handoff".into();
                     row.handoff_reason = Some(packet.reason.clone());
@@ -238,21 +285,40 @@ impl App {
                 .clone()
                 .unwrap_or_else(|| Id::new().to_string())
         );
-        self.queue_replies(&mut tx, inbound, &key, &messages)
-            .await?;
+        self.queue_replies(tx, inbound, &key, &messages).await?;
         row.contact_id = context_id(&conversation, CONTACT);
         row.state = serde_json::to_string(&conversation)
             .map_err(|e| Error::BadRequest(format!("conversation state: {e}")))?;
         row.updated_at = now;
-        tx.save_conversation(&row).await?;
-        tx.commit().await?;
-        Ok(Reply {
-            conversation_id: row.id,
+        Ok(Done {
+            row,
+            conversation,
             messages,
-            duplicate: false,
-            with_manager: conversation.is_paused(),
             handoff,
         })
+    }
+
+    fn cached_conversation(&self, key: &str) -> Option<ConversationRow> {
+        self.conversation_cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(key).cloned())
+    }
+
+    fn remember_conversation(&self, key: String, row: &ConversationRow) {
+        if let Ok(mut cache) = self.conversation_cache.lock() {
+            // A bound, not an eviction policy: the cache only saves a read.
+            if cache.len() >= CACHED_CONVERSATIONS {
+                cache.clear();
+            }
+            cache.insert(key, row.clone());
+        }
+    }
+
+    fn forget_conversation(&self, key: &str) {
+        if let Ok(mut cache) = self.conversation_cache.lock() {
+            cache.remove(key);
+        }
     }
 
     /// A manager gives the conversation back to the bot.
@@ -755,6 +821,27 @@ impl App {
         Ok(record)
     }
 }
+
+/// A turn carried out, its conversation ready to save.
+struct Done {
+    row: ConversationRow,
+    conversation: Conversation,
+    messages: Vec<String>,
+    handoff: Option<Handoff>,
+}
+
+fn duplicate(conversation_id: Id) -> Reply {
+    Reply {
+        conversation_id,
+        messages: Vec::new(),
+        duplicate: true,
+        with_manager: false,
+        handoff: None,
+    }
+}
+
+/// How many chats' latest state the process keeps to skip a read per message.
+const CACHED_CONVERSATIONS: usize = 10_000;
 
 /// A conversation ready for a turn: as stored, or new with its greeting.
 struct Prepared {

@@ -110,6 +110,9 @@ pub struct App {
     messengers: Arc<std::collections::HashMap<(String, String), messengers::Client>>,
     /// Wakes an idle worker when a job is queued that should not wait.
     jobs_ready: Arc<tokio::sync::Notify>,
+    /// The latest saved state of recent chats (see `conversations.rs`).
+    conversation_cache:
+        Arc<std::sync::Mutex<std::collections::HashMap<String, store::ConversationRow>>>,
 }
 
 impl App {
@@ -136,6 +139,7 @@ impl App {
         Self {
             messengers: Arc::new(messaging::clients(&config.channels)),
             jobs_ready: Arc::default(),
+            conversation_cache: Arc::default(),
             crm: Arc::new(crm),
             store,
             config: Arc::new(config),

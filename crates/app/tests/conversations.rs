@@ -20,6 +20,7 @@ backend_tests!(
     deleting_a_contact_deletes_its_conversations,
     a_transcribed_call_becomes_a_lead_and_a_call_activity_once,
     a_handoff_past_its_deadline_is_escalated_once,
+    two_processes_answering_one_chat_never_answer_from_a_stale_state,
 );
 
 /// Training the three NLU models once for all tests of this file.
@@ -486,4 +487,31 @@ async fn a_handoff_past_its_deadline_is_escalated_once(backend: Backend) {
         escalation["text"].as_str().expect("text").contains("5 мин"),
         "{escalation:?}"
     );
+}
+
+async fn two_processes_answering_one_chat_never_answer_from_a_stale_state(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let first = App::open(&db.url, config()).await.expect("open");
+    let second = App::open(&db.url, config()).await.expect("open again");
+    let asked = say(
+        &first,
+        "logistics",
+        "both",
+        "1",
+        "Нужна доставка из Владивостока в Екатеринбург",
+    )
+    .await;
+    assert_eq!(
+        asked.messages.last().map(String::as_str),
+        Some("Какой вес груза?")
+    );
+    // The other process takes the answer; the first one's memory of the chat is now old.
+    say(&second, "logistics", "both", "2", "15 тонн").await;
+    let thanks = say(&first, "logistics", "both", "3", "Спасибо").await;
+    assert_eq!(
+        thanks.messages,
+        ["Пожалуйста! Обращайтесь."],
+        "answered from the latest state"
+    );
+    assert_eq!(all(&first, EntityKind::Deal).await.len(), 1);
 }

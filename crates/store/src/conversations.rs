@@ -114,6 +114,52 @@ impl Tx {
         Ok(())
     }
 
+    /// Saves a conversation only if it is still as it was read (`seen`:
+    /// its `updated_at` then, or `None` for one not stored yet); `false`
+    /// when another message of the chat was saved first.
+    pub async fn save_conversation_if(
+        &mut self,
+        c: &ConversationRow,
+        seen: Option<DateTime<Utc>>,
+    ) -> Result<bool> {
+        let changed = match seen {
+            None => {
+                on_tx!(self, conn => sqlx::query("INSERT INTO conversations (id, bot, channel, chat, contact_id, status, state, handoff_reason, sla_deadline, created_at, updated_at) \
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (bot, channel, chat) DO NOTHING")
+                .bind(c.id.to_string())
+                .bind(&c.bot)
+                .bind(&c.channel)
+                .bind(&c.chat)
+                .bind(c.contact_id.map(|id| id.to_string()))
+                .bind(&c.status)
+                .bind(&c.state)
+                .bind(&c.handoff_reason)
+                .bind(c.sla_deadline)
+                .bind(c.created_at)
+                .bind(c.updated_at)
+                .execute(conn)
+                .await?
+                .rows_affected())
+            }
+            Some(seen) => {
+                on_tx!(self, conn => sqlx::query("UPDATE conversations SET contact_id = $1, status = $2, state = $3, handoff_reason = $4, sla_deadline = $5, updated_at = $6 \
+                WHERE id = $7 AND updated_at = $8")
+                .bind(c.contact_id.map(|id| id.to_string()))
+                .bind(&c.status)
+                .bind(&c.state)
+                .bind(&c.handoff_reason)
+                .bind(c.sla_deadline)
+                .bind(c.updated_at)
+                .bind(c.id.to_string())
+                .bind(seen)
+                .execute(conn)
+                .await?
+                .rows_affected())
+            }
+        };
+        Ok(changed == 1)
+    }
+
     /// Forgets a contact's conversations and their review items (the
     /// transcripts and messages are personal data).
     pub async fn delete_conversations_of(&mut self, contact_id: Id) -> Result<u64> {
