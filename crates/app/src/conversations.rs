@@ -588,20 +588,20 @@ impl App {
                         let stock = product
                             .fields
                             .get("stock")
-                            .and_then(|v| v.to_json().as_i64())
-                            .unwrap_or(0);
+                            .and_then(|v| v.to_json().as_i64());
                         let price = product
                             .fields
                             .get("price")
                             .and_then(money)
                             .map(|p| format!(", цена {} ₽", group_thousands(p)))
                             .unwrap_or_default();
-                        if stock > 0 {
-                            format!("{name}: в наличии {stock} шт.{price}")
-                        } else {
-                            format!(
+                        match stock {
+                            Some(n) if n > 0 => format!("{name}: в наличии {n} шт.{price}"),
+                            Some(_) => format!(
                                 "{name}: сейчас нет в наличии{price}. Могу предложить похожие или сообщить о поступлении."
-                            )
+                            ),
+                            // The catalogue does not say: better a manager than a wrong "no".
+                            None => format!("{name}{price}. Наличие уточнит менеджер."),
                         }
                     }
                     None => format!("Не нашёл «{asked}» в каталоге. Уточните название или модель?"),
