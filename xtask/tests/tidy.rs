@@ -77,6 +77,7 @@ fn crates_depend_only_as_the_architecture_allows() {
                 "nlu",
                 "converse",
                 "messengers",
+                "kb",
             ][..],
         ),
         ("server", &["app", "domain"][..]),

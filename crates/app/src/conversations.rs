@@ -142,7 +142,8 @@ impl App {
         };
         let seen_at = seen.as_ref().map(|row| row.updated_at);
         let mut prepared = prepare(&bot, inbound, seen, now)?;
-        let turn = bot.turn(&mut prepared.conversation, &inbound.text, now);
+        let mut turn = bot.turn(&mut prepared.conversation, &inbound.text, now);
+        self.phrase_with_model(&bot, inbound, &mut turn).await;
         let mut tx = self.store.begin().await?;
         if !self.first_delivery(&mut tx, inbound).await? {
             tx.rollback().await?;
@@ -184,6 +185,32 @@ impl App {
             with_manager: conversation.is_paused(),
             handoff,
         })
+    }
+
+    /// With a language model configured, a knowledge-base answer is phrased
+    /// by it from the same passages (the customer's personal data masked
+    /// first); any failure keeps the passage's own words. Outside the
+    /// transaction: a model takes seconds.
+    async fn phrase_with_model(&self, bot: &Bot, inbound: &Inbound, turn: &mut converse::Turn) {
+        let (Some(generator), Some(knowledge), Some(said)) = (
+            &self.config.generator,
+            bot.knowledge(),
+            turn.knowledge.as_ref(),
+        ) else {
+            return;
+        };
+        let Some(answer) = knowledge.answer_with(&inbound.text, generator).await else {
+            return;
+        };
+        if !answer.generated {
+            return;
+        }
+        let phrased = converse::cited(&answer);
+        for output in &mut turn.outputs {
+            if output.text() == Some(said.as_str()) {
+                *output = Output::Say(phrased.clone());
+            }
+        }
     }
 
     /// Notes the delivery; `false` when it was seen before.

@@ -49,6 +49,7 @@ pub use demo_data::DemoSummary;
 pub use error::{Error, Result};
 pub use export::ExportFormat;
 pub use importing::{ImportOptions, ImportPreview, ImportProgress, ImportReport, presets};
+pub use kb::{Generator, GeneratorConfig};
 pub use master::{CandidatePair, Lineage, MERGEABLE, Merge, ProbableMatch};
 pub use messaging::{channel_name, poll_telegram};
 /// The messenger protocols, for the server's channel endpoints.
@@ -94,6 +95,9 @@ pub struct AppConfig {
     pub bots: Bots,
     /// Messenger channels of the bots: (bot name, platform and credentials).
     pub channels: Vec<(String, messengers::Platform)>,
+    /// A language model that phrases the bots' knowledge-base answers from
+    /// the passages found (OpenAI-compatible; off unless configured).
+    pub generator: Option<kb::Generator>,
 }
 
 /// The application: a store plus the rules for using it.

@@ -21,6 +21,7 @@ backend_tests!(
     a_transcribed_call_becomes_a_lead_and_a_call_activity_once,
     a_handoff_past_its_deadline_is_escalated_once,
     two_processes_answering_one_chat_never_answer_from_a_stale_state,
+    a_language_model_phrases_a_knowledge_answer_without_seeing_personal_data,
 );
 
 /// Training the three NLU models once for all tests of this file.
@@ -514,4 +515,66 @@ async fn two_processes_answering_one_chat_never_answer_from_a_stale_state(backen
         "answered from the latest state"
     );
     assert_eq!(all(&first, EntityKind::Deal).await.len(), 1);
+}
+
+async fn a_language_model_phrases_a_knowledge_answer_without_seeing_personal_data(
+    backend: Backend,
+) {
+    // A local OpenAI-compatible endpoint that records what it was sent.
+    let seen: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let recorded = Arc::clone(&seen);
+    let router = axum::Router::new().route(
+        "/v1/chat/completions",
+        axum::routing::post(move |body: String| {
+            let recorded = Arc::clone(&recorded);
+            async move {
+                recorded.lock().expect("lock").push(body);
+                axum::Json(json!({"choices": [{"message": {"role": "assistant",
+                    "content": "Да, в конце курса вы получите сертификат школы [1]."}}]}))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let generator = app::Generator::new(app::GeneratorConfig::new(
+        format!("http://{address}/v1"),
+        "local-model",
+    ))
+    .expect("generator");
+    let db = TestDb::new(backend).await;
+    let app = App::open(
+        &db.url,
+        AppConfig {
+            generator: Some(generator),
+            ..config()
+        },
+    )
+    .await
+    .expect("open");
+    let reply = say(
+        &app,
+        "online-school",
+        "llm-1",
+        "1",
+        "А сертификат в конце выдаёте? Звоните +7 912 345-67-89, Ольга",
+    )
+    .await;
+    let said = reply.messages.join("\n");
+    assert!(said.contains("вы получите сертификат школы"), "{said}");
+    assert!(
+        said.contains("(Источник: school.faq.yml#certificate)"),
+        "{said}"
+    );
+    let prompts = seen.lock().expect("lock").join("\n");
+    assert!(
+        prompts.contains("сертификат"),
+        "the passages and the question reach the model"
+    );
+    assert!(
+        !prompts.contains("912") && !prompts.contains("Ольга"),
+        "{prompts}"
+    );
 }

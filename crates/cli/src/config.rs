@@ -41,6 +41,10 @@ pub struct FileConfig {
     /// `confirmation`, `access_token`).
     #[serde(default)]
     pub channels: Vec<ChannelEntry>,
+    /// A language model the bots' knowledge answers are phrased by:
+    /// `[generation] base_url = "http://127.0.0.1:8080/v1"`, `model = "…"`,
+    /// `api_key` and `timeout_secs` optional (llama.cpp, vLLM, Ollama). Off when absent.
+    pub generation: Option<Generation>,
     /// `serve --demo` adds the three example bots when no file names any.
     #[serde(skip)]
     pub example_bots: bool,
@@ -113,6 +117,17 @@ pub fn resolve(
             None => None,
         },
         bots: bots(file)?,
+        generator: match &file.generation {
+            Some(g) => {
+                let mut config = app::GeneratorConfig::new(g.base_url.clone(), g.model.clone());
+                config.api_key = g.api_key.clone();
+                if let Some(seconds) = g.timeout_secs {
+                    config.timeout = std::time::Duration::from_secs(seconds);
+                }
+                Some(app::Generator::new(config).context("config generation")?)
+            }
+            None => None,
+        },
         channels: file
             .channels
             .iter()
@@ -120,6 +135,16 @@ pub fn resolve(
             .collect(),
     };
     Ok(Resolved { db, data_dir, app })
+}
+
+/// An OpenAI-compatible endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Generation {
+    pub base_url: String,
+    pub model: String,
+    pub api_key: Option<String>,
+    pub timeout_secs: Option<u64>,
 }
 
 /// One messenger channel of a bot.

@@ -177,17 +177,22 @@ impl Bot {
             return Turn {
                 outputs: Vec::new(),
                 parse,
+                knowledge: None,
             };
         }
         conversation.counters.turns += 1;
         let mut reply = Reply::default();
         let fallbacks = conversation.counters.fallbacks;
         dialogue::respond(&self.flow, conversation, &parse, today, &mut reply);
-        if conversation.counters.fallbacks > fallbacks && reply.handoff.is_none() {
-            self.answer_from_knowledge(conversation, text, &mut reply);
-        }
+        let knowledge = (conversation.counters.fallbacks > fallbacks && reply.handoff.is_none())
+            .then(|| self.answer_from_knowledge(conversation, text, &mut reply))
+            .flatten();
         let outputs = self.finish(conversation, reply, now);
-        Turn { outputs, parse }
+        Turn {
+            outputs,
+            parse,
+            knowledge,
+        }
     }
 
     /// Replaces "I did not understand" with an answer from the knowledge
@@ -197,20 +202,23 @@ impl Bot {
         conversation: &mut Conversation,
         text: &str,
         reply: &mut Reply,
-    ) {
-        let Some(answer) = self.knowledge.as_ref().and_then(|kb| kb.answer(text)) else {
-            return;
-        };
-        let Some(last) = reply.outputs.iter_mut().rev().find(|o| o.text().is_some()) else {
-            return;
-        };
-        *last = Output::Say(format!(
-            "{}\n(Источник: {})",
-            answer.text,
-            answer.citations.join(", ")
-        ));
+    ) -> Option<String> {
+        let answer = self.knowledge.as_ref().and_then(|kb| kb.answer(text))?;
+        let last = reply
+            .outputs
+            .iter_mut()
+            .rev()
+            .find(|o| o.text().is_some())?;
+        let said = cited(&answer);
+        *last = Output::Say(said.clone());
         conversation.counters.fallbacks -= 1;
         conversation.unsure_turns = 0;
+        Some(said)
+    }
+
+    /// The bot's knowledge base, if its flow lists one.
+    pub fn knowledge(&self) -> Option<&kb::KnowledgeBase> {
+        self.knowledge.as_ref()
     }
 
     /// Gives the conversation back to the bot after a manager's handoff; it
@@ -262,4 +270,13 @@ impl Bot {
         }
         outputs
     }
+}
+
+/// An answer with its sources, as the customer reads it.
+pub fn cited(answer: &kb::Answer) -> String {
+    format!(
+        "{}\n(Источник: {})",
+        answer.text,
+        answer.citations.join(", ")
+    )
 }

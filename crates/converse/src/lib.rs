@@ -74,7 +74,7 @@ mod slots;
 mod steps;
 mod template;
 
-pub use bot::Bot;
+pub use bot::{Bot, cited};
 pub use conversation::{Conversation, Counters, HandoffRecord, Line, Speaker};
 pub use error::{Error, Issue, Result};
 pub use examples::{EXAMPLES, example_bots};

@@ -47,6 +47,9 @@ pub struct Turn {
     pub outputs: Vec<Output>,
     /// How the NLU read the message.
     pub parse: nlu::Parse,
+    /// The message answered from the knowledge base, if one was: the caller
+    /// may have a language model phrase the answer from the same passages.
+    pub knowledge: Option<String>,
 }
 
 impl Output {
