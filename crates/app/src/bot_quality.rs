@@ -35,6 +35,10 @@ pub struct BotQuality {
     /// Mean of the `satisfaction` (or `rating`) answers, 1–5, and how many.
     pub satisfaction: Option<f64>,
     pub satisfaction_answers: usize,
+    /// Median minutes from a handoff to the manager's first message, over
+    /// the handoffs a manager has answered in the chat, and how many.
+    pub manager_first_reply_minutes: Option<f64>,
+    pub manager_replies: usize,
     pub reviews_pending: usize,
 }
 
@@ -84,6 +88,7 @@ impl App {
             (0u64, 0u64, 0, 0, 0);
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut ratings = Vec::new();
+        let mut waits = Vec::new();
         for row in &rows {
             let Ok(conversation) = serde_json::from_str::<Conversation>(&row.state) else {
                 continue;
@@ -115,6 +120,15 @@ impl App {
             {
                 ratings.push(rating);
             }
+            for handoff in conversation.handoffs() {
+                if let Some(reply) = conversation
+                    .transcript()
+                    .iter()
+                    .find(|line| line.who == converse::Speaker::Manager && line.at >= handoff.at)
+                {
+                    waits.push((reply.at - handoff.at).num_seconds() as f64 / 60.0);
+                }
+            }
         }
         let share = |part: f64, whole: f64| (whole > 0.0).then(|| part / whole);
         let mut handoff_reasons: Vec<(String, usize)> = reasons.into_iter().collect();
@@ -133,6 +147,8 @@ impl App {
             satisfaction: (!ratings.is_empty())
                 .then(|| ratings.iter().sum::<f64>() / ratings.len() as f64),
             satisfaction_answers: ratings.len(),
+            manager_first_reply_minutes: median(&mut waits),
+            manager_replies: waits.len(),
             reviews_pending: self
                 .store
                 .reviews(bot, "pending", QUALITY_WINDOW)
@@ -238,6 +254,19 @@ impl App {
             id: bot.to_string(),
         })
     }
+}
+
+fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    Some(if values.len().is_multiple_of(2) {
+        (values[middle - 1] + values[middle]) / 2.0
+    } else {
+        values[middle]
+    })
 }
 
 /// Entities with offsets inside the message (located by their words when

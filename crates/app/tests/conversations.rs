@@ -135,6 +135,24 @@ async fn the_school_bot_qualifies_the_lead_creates_the_deal_and_hands_it_over(ba
     assert_eq!(handed.len(), 1);
     assert_eq!(handed[0].handoff_reason.as_deref(), Some("hot_lead"));
     assert!(handed[0].sla_deadline.is_some());
+    app.manager_reply(
+        &admin(),
+        handed[0].id,
+        "Здравствуйте! Это Анна, подберу группу.",
+    )
+    .await
+    .expect("manager reply");
+    let quality = app
+        .bot_quality(&admin(), "online-school")
+        .await
+        .expect("quality");
+    assert_eq!(quality.manager_replies, 1);
+    assert!(
+        quality
+            .manager_first_reply_minutes
+            .is_some_and(|m| (0.0..1.0).contains(&m)),
+        "{quality:?}"
+    );
     app.release_conversation(&admin(), handed[0].id)
         .await
         .expect("release");

@@ -249,6 +249,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("release", "Вернуть боту", "Give back to the bot"),
     ("reply", "Ответ клиенту", "Reply to the customer"),
     ("send", "Отправить", "Send"),
+    (
+        "manager_reply_time",
+        "Менеджер ответил через",
+        "Manager replied after",
+    ),
+    ("minutes", "мин", "min"),
     ("open_chat", "открыть чат", "open the chat"),
     ("conversations", "Диалогов", "Conversations"),
     ("containment", "Без менеджера", "Contained"),
