@@ -46,6 +46,134 @@ pub fn document() -> Value {
         "responses": responses(json!({"200": {"description": "Entries"}})),
     }}));
     paths.insert("/api/v1/audit/verify".into(), json!({"get": {"tags": ["audit"], "summary": "Verify the audit log's hash chain", "responses": responses(json!({"200": {"description": "The verdict"}}))}}));
+    // Predictions, bots and conversations: JSON in and out, described by summary.
+    for (path, method, tag, summary) in [
+        (
+            "/api/v1/call-first",
+            "get",
+            "predictions",
+            "Open deals most likely to buy first, with score, reasons and action",
+        ),
+        (
+            "/api/v1/scores/deals/{id}",
+            "get",
+            "predictions",
+            "A deal's probability, reasons and recommended action",
+        ),
+        (
+            "/api/v1/scores/contacts/{id}",
+            "get",
+            "predictions",
+            "A customer's churn risk with reasons",
+        ),
+        (
+            "/api/v1/offers/contacts/{id}",
+            "get",
+            "predictions",
+            "Next best offers for a contact",
+        ),
+        ("/api/v1/models", "get", "predictions", "The model registry"),
+        (
+            "/api/v1/models/train",
+            "post",
+            "predictions",
+            "Train the lead model on the store (admin)",
+        ),
+        (
+            "/api/v1/models/score",
+            "post",
+            "predictions",
+            "Rescore records with the active models (admin)",
+        ),
+        (
+            "/api/v1/models/drift",
+            "get",
+            "predictions",
+            "Population stability of the score and each feature",
+        ),
+        (
+            "/api/v1/models/{id}/promote",
+            "post",
+            "predictions",
+            "Make a model the active one (admin)",
+        ),
+        (
+            "/model/parse",
+            "post",
+            "conversations",
+            "Rasa's NLU parse: {\"text\"} → intent, intent_ranking, entities, sentiment, language, out_of_scope",
+        ),
+        (
+            "/api/v1/bots",
+            "get",
+            "conversations",
+            "The bots this deployment runs",
+        ),
+        (
+            "/api/v1/bots/{bot}/messages",
+            "post",
+            "conversations",
+            "A customer's message ({\"chat\", \"text\", \"message_id\"}) → the bot's replies; a repeated message_id changes nothing",
+        ),
+        (
+            "/api/v1/bots/{bot}/calls",
+            "post",
+            "conversations",
+            "A transcribed call ({\"call_id\", \"phone\", \"transcript\"}) through the bot, kept as an activity",
+        ),
+        (
+            "/api/v1/bots/{bot}/quality",
+            "get",
+            "conversations",
+            "Containment, fallback and handoff rates, overdue handoffs, manager reply time, satisfaction",
+        ),
+        (
+            "/api/v1/bots/{bot}/reviews",
+            "get",
+            "conversations",
+            "Messages the bot was unsure of (status=pending|corrected|dismissed)",
+        ),
+        (
+            "/api/v1/bots/{bot}/training-data",
+            "get",
+            "conversations",
+            "Corrected messages as Rasa NLU YAML",
+        ),
+        (
+            "/api/v1/reviews/{id}",
+            "post",
+            "conversations",
+            "A reviewer's verdict: {\"verdict\": \"correct\", \"intent\", \"entities\"} or {\"verdict\": \"dismiss\"}",
+        ),
+        (
+            "/api/v1/conversations",
+            "get",
+            "conversations",
+            "Conversations, latest first (status=handoff for those managers have)",
+        ),
+        (
+            "/api/v1/conversations/{id}/messages",
+            "post",
+            "conversations",
+            "A manager's message to the customer, sent in the chat's channel",
+        ),
+        (
+            "/api/v1/conversations/{id}/release",
+            "post",
+            "conversations",
+            "Give a handed-over conversation back to the bot",
+        ),
+    ] {
+        let operation = json!({"tags": [tag], "summary": summary, "responses": responses(json!({"200": {"description": "OK"}}))});
+        match paths.get_mut(path).and_then(Value::as_object_mut) {
+            Some(existing) => {
+                existing.insert(method.into(), operation);
+            }
+            None => {
+                paths.insert(path.into(), json!({ method: operation }));
+            }
+        }
+    }
     for (path, summary) in [
         ("/healthz", "Alive"),
         ("/readyz", "Ready: the database answers"),

@@ -233,6 +233,13 @@ async fn the_openapi_document_lists_every_collection(backend: Backend) {
             "{path}/{{id}} missing"
         );
     }
+    for path in [
+        "/model/parse",
+        "/api/v1/bots/{bot}/messages",
+        "/api/v1/call-first",
+    ] {
+        assert!(spec["paths"][path].is_object(), "{path} missing");
+    }
     assert_eq!(
         spec["components"]["schemas"]["Contact"]["properties"]["phones"]["x-personal-data"],
         "phone"
