@@ -38,9 +38,9 @@ impl Bot {
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        let text = std::fs::read_to_string(path).map_err(|error| Error::Io {
             path: origin.clone(),
-            source,
+            error,
         })?;
         let flow = Flow::parse(&origin, &text)?;
         if flow.nlu.is_empty() {
@@ -55,9 +55,9 @@ impl Bot {
         }
         let directory = path.parent().unwrap_or(Path::new("."));
         let files: Vec<_> = flow.nlu.iter().map(|file| directory.join(file)).collect();
-        let nlu_error = |source| Error::Nlu {
+        let nlu_error = |error| Error::Nlu {
             origin: origin.clone(),
-            source,
+            error,
         };
         let data = TrainingData::load(&files).map_err(nlu_error)?;
         let model = NluModel::train(&data, &Options::default()).map_err(nlu_error)?;
@@ -70,9 +70,9 @@ impl Bot {
                 .map(|file| directory.join(file))
                 .collect();
             Some(
-                kb::KnowledgeBase::load(&files).map_err(|source| Error::Knowledge {
+                kb::KnowledgeBase::load(&files).map_err(|error| Error::Knowledge {
                     origin: origin.clone(),
-                    source,
+                    error,
                 })?,
             )
         };

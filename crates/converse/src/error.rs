@@ -8,12 +8,10 @@ use std::fmt;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The flow file could not be read.
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    // Causes are in the messages, not `source`s: printed as a chain they
+    // would be said twice.
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
     /// The flow file is not YAML of the expected shape (a misspelt key, a
     /// list where a text belongs); the message names the line.
     #[error("{origin}: not a flow file: {message}")]
@@ -23,18 +21,16 @@ pub enum Error {
     #[error("{origin}: {}", list(.issues))]
     Invalid { origin: String, issues: Vec<Issue> },
     /// The bot's knowledge files could not be read.
-    #[error("{origin}: knowledge: {source}")]
+    #[error("{origin}: knowledge: {error}")]
     Knowledge {
         origin: String,
-        #[source]
-        source: kb::LoadError,
+        error: kb::LoadError,
     },
     /// The NLU files the flow names could not be read or trained on.
-    #[error("{origin}: NLU data: {source}")]
+    #[error("{origin}: NLU data: {error}")]
     Nlu {
         origin: String,
-        #[source]
-        source: nlu::NluError,
+        error: nlu::NluError,
     },
 }
 

@@ -34,9 +34,9 @@ pub fn example_bots() -> Result<Vec<Bot>> {
     EXAMPLES
         .iter()
         .map(|(origin, flow, data)| {
-            let nlu_error = |source| Error::Nlu {
+            let nlu_error = |error| Error::Nlu {
                 origin: (*origin).to_string(),
-                source,
+                error,
             };
             let data = TrainingData::parse(origin, data).map_err(nlu_error)?;
             let model = NluModel::train(&data, &Options::default()).map_err(nlu_error)?;
@@ -46,10 +46,10 @@ pub fn example_bots() -> Result<Vec<Bot>> {
                 let Some((name, text)) = KNOWLEDGE.iter().find(|(name, _)| name == file) else {
                     continue;
                 };
-                passages.extend(kb::parse_source(name, text).map_err(|source| {
+                passages.extend(kb::parse_source(name, text).map_err(|error| {
                     Error::Knowledge {
                         origin: (*origin).to_string(),
-                        source,
+                        error,
                     }
                 })?);
             }

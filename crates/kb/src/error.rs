@@ -10,11 +10,9 @@ use std::fmt;
 /// product or question is row 2. FAQ items in YAML count from 1.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
-    #[error("{file}: cannot read it: {source}")]
-    Read {
-        file: String,
-        source: std::io::Error,
-    },
+    // The cause is in the message, not a `source` (it would print twice).
+    #[error("{file}: cannot read it: {error}")]
+    Read { file: String, error: std::io::Error },
     #[error("{file}: not UTF-8 text at byte {offset}; save the file as UTF-8")]
     Encoding { file: String, offset: usize },
     #[error(

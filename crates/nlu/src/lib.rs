@@ -39,11 +39,10 @@ pub use text::{language, tokenize};
 /// What can go wrong reading data or a model.
 #[derive(Debug, thiserror::Error)]
 pub enum NluError {
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    // The cause is in the message, not a `source`: printed as a chain it
+    // would be said twice.
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
     #[error("{origin}: {message}")]
     Data { origin: String, message: String },
     #[error("{path}: {message}")]

@@ -4,7 +4,7 @@
 //! those as little-endian `f32`: a JSON array of millions of floats would be
 //! slow to read and five times larger).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -122,6 +122,11 @@ struct Stored {
     /// Characters that entity annotations include beside their words
     /// («№», «+», «$»), per entity.
     edges: BTreeMap<String, String>,
+    /// Entities whose annotations never hold a digit: a bare number is not
+    /// one of them, however its neighbours look (few examples teach the
+    /// tagger that a city follows a comma, not that «15» is no city).
+    #[serde(default)]
+    wordy: BTreeSet<String>,
     fallback_threshold: f32,
     /// What a message below the threshold is called, if anything.
     fallback_intent: Option<String>,
@@ -209,7 +214,10 @@ impl NluModel {
             .iter()
             .zip(&documents)
             .map(|(example, tokens)| {
-                let marks = marks(&example.text, tokens, &gazetteer, &regexes, today);
+                let marks = marks(
+                    tokens,
+                    &finds(&example.text, tokens, &gazetteer, &regexes, today),
+                );
                 let features = features(tokens, &marks);
                 let spans = example
                     .entities
@@ -256,6 +264,7 @@ impl NluModel {
             lookups: data.lookups.clone(),
             regexes: data.regexes.clone(),
             claims,
+            wordy: wordy(data),
             edges: edges
                 .into_iter()
                 .map(|(k, v)| {
@@ -363,13 +372,18 @@ impl NluModel {
 
     fn entities_in(&self, text: &str, tokens: &[Token], today: NaiveDate) -> Vec<Entity> {
         let chars: Vec<char> = text.chars().collect();
-        let marks = marks(text, tokens, &self.gazetteer, &self.regexes, today);
-        let found = rules::find(text, today);
-        let cities = Gazetteer::cities().find(tokens);
-        let lookups = self.gazetteer.find(tokens);
+        let finds = finds(text, tokens, &self.gazetteer, &self.regexes, today);
+        let marks = marks(tokens, &finds);
+        let (found, cities, lookups) = (&finds.rules, &finds.cities, &finds.lookups);
+        let names = self.entities();
         let mut entities: Vec<Entity> = Vec::new();
         for span in self.stored.tagger.tag(&features(tokens, &marks)) {
             let (entity, role, group) = split_label(&self.stored.tagger.labels[span.label]);
+            if self.stored.wordy.contains(&entity)
+                && tokens[span.first..span.last].iter().all(Token::is_number)
+            {
+                continue;
+            }
             let (start, end) = self.widen(
                 &entity,
                 &chars,
@@ -433,17 +447,13 @@ impl NluModel {
         // named like an entity finds that entity; and phones and e-mails,
         // whose shape is certain, are found wherever the data uses them.
         let mut extra: Vec<Entity> = Vec::new();
-        for (name, pattern) in &self.regexes {
-            if self.entities().contains(name) {
-                for m in pattern.find_iter(text) {
-                    let start = text[..m.start()].chars().count();
-                    let end = text[..m.end()].chars().count();
-                    extra.push(self.plain(name, &chars, start, end, "regex", Value::Null));
-                }
+        for &(name, start, end) in &finds.regexes {
+            if names.iter().any(|n| n == name) {
+                extra.push(self.plain(name, &chars, start, end, "regex", Value::Null));
             }
         }
-        for f in &lookups {
-            if self.entities().contains(&f.entry.list) {
+        for f in lookups {
+            if names.contains(&f.entry.list) {
                 let mut entity = self.plain(
                     &f.entry.list,
                     &chars,
@@ -456,7 +466,7 @@ impl NluModel {
                 extra.push(entity);
             }
         }
-        for m in &found {
+        for m in found {
             // Rules whose shape is certain find their entity where the
             // tagger found nothing (order numbers are too loose for that).
             if m.kind != "order_number"
@@ -557,9 +567,9 @@ impl NluModel {
 
     /// Writes `model.json` and `weights.bin` into `dir` (created if missing).
     pub fn save(&self, dir: &Path) -> Result<(), NluError> {
-        let io = |source| NluError::Io {
+        let io = |error| NluError::Io {
             path: dir.display().to_string(),
-            source,
+            error,
         };
         std::fs::create_dir_all(dir).map_err(io)?;
         let json = serde_json::to_vec(&self.stored).map_err(|e| NluError::Model {
@@ -581,9 +591,9 @@ impl NluModel {
             message,
         };
         let read = |name: &str| {
-            std::fs::read(dir.join(name)).map_err(|source| NluError::Io {
+            std::fs::read(dir.join(name)).map_err(|error| NluError::Io {
                 path: dir.join(name).display().to_string(),
-                source,
+                error,
             })
         };
         let mut stored: Stored = serde_json::from_slice(&read("model.json")?)
@@ -734,6 +744,22 @@ fn remove_overlaps(mut spans: Vec<Span>) -> Vec<Span> {
     kept
 }
 
+/// Entities none of whose annotated texts holds a digit.
+fn wordy(data: &TrainingData) -> BTreeSet<String> {
+    let mut all = BTreeSet::new();
+    let mut numeric = BTreeSet::new();
+    for example in &data.examples {
+        for a in &example.entities {
+            all.insert(a.entity.clone());
+            let mut text = example.text.chars().skip(a.start).take(a.end - a.start);
+            if text.any(|c| c.is_ascii_digit()) {
+                numeric.insert(a.entity.clone());
+            }
+        }
+    }
+    all.difference(&numeric).cloned().collect()
+}
+
 fn majority_language(data: &TrainingData) -> String {
     let russian = data
         .examples
@@ -796,15 +822,41 @@ fn claim(data: &TrainingData, documents: &[Vec<Token>], today: NaiveDate) -> Cla
     claims
 }
 
-/// What the gazetteers, rules and regexes say about each word, as
-/// `source:name:position` marks.
-fn marks(
+/// What the gazetteers, rules and regexes find in a message, found once
+/// for both the tagger's marks and the entities they add.
+struct Finds<'a> {
+    rules: Vec<rules::Match>,
+    cities: Vec<gazetteer::Found<'static>>,
+    lookups: Vec<gazetteer::Found<'a>>,
+    /// Regex name and the match's character offsets.
+    regexes: Vec<(&'a str, usize, usize)>,
+}
+
+fn finds<'a>(
     text: &str,
     tokens: &[Token],
-    lookups: &Gazetteer,
-    regexes: &[(String, Regex)],
+    lookups: &'a Gazetteer,
+    regexes: &'a [(String, Regex)],
     today: NaiveDate,
-) -> Vec<Vec<String>> {
+) -> Finds<'a> {
+    let mut matched = Vec::new();
+    for (name, regex) in regexes {
+        for m in regex.find_iter(text) {
+            let start = text[..m.start()].chars().count();
+            let end = text[..m.end()].chars().count();
+            matched.push((name.as_str(), start, end));
+        }
+    }
+    Finds {
+        rules: rules::find(text, today),
+        cities: Gazetteer::cities().find(tokens),
+        lookups: lookups.find(tokens),
+        regexes: matched,
+    }
+}
+
+/// What the finds say about each word, as `source:name:position` marks.
+fn marks(tokens: &[Token], finds: &Finds) -> Vec<Vec<String>> {
     let mut marks = vec![Vec::new(); tokens.len()];
     let mut mark = |first: usize, last: usize, name: &str| {
         for (i, m) in marks.iter_mut().enumerate().take(last).skip(first) {
@@ -818,11 +870,11 @@ fn marks(
             m.push(name.to_string());
         }
     };
-    for f in Gazetteer::cities().find(tokens) {
+    for f in &finds.cities {
         let size = if f.entry.big { "big" } else { "small" };
         mark(f.first, f.last, &format!("g:{CITIES}:{size}"));
     }
-    for f in lookups.find(tokens) {
+    for f in &finds.lookups {
         mark(f.first, f.last, &format!("g:{}", f.entry.list));
     }
     let covering = |start: usize, end: usize| {
@@ -833,18 +885,14 @@ fn marks(
             + 1;
         Some((first, last))
     };
-    for m in rules::find(text, today) {
+    for m in &finds.rules {
         if let Some((first, last)) = covering(m.start, m.end) {
             mark(first, last, &format!("r:{}", m.kind));
         }
     }
-    for (name, regex) in regexes {
-        for m in regex.find_iter(text) {
-            let start = text[..m.start()].chars().count();
-            let end = text[..m.end()].chars().count();
-            if let Some((first, last)) = covering(start, end) {
-                mark(first, last, &format!("re:{name}"));
-            }
+    for (name, start, end) in &finds.regexes {
+        if let Some((first, last)) = covering(*start, *end) {
+            mark(first, last, &format!("re:{name}"));
         }
     }
     marks

@@ -57,9 +57,9 @@ impl TrainingData {
         let mut data = TrainingData::default();
         for path in paths {
             let path = path.as_ref();
-            let text = std::fs::read_to_string(path).map_err(|source| NluError::Io {
+            let text = std::fs::read_to_string(path).map_err(|error| NluError::Io {
                 path: path.display().to_string(),
-                source,
+                error,
             })?;
             data.add(&path.display().to_string(), &text)?;
         }

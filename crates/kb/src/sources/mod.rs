@@ -96,10 +96,10 @@ fn extension(path: &Path) -> Option<String> {
 fn collect_dir(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<SourceError>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(source) => {
+        Err(error) => {
             problems.push(SourceError::Read {
                 file: dir.display().to_string(),
-                source,
+                error,
             });
             return;
         }
@@ -125,9 +125,9 @@ fn collect_dir(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<SourceEr
 /// Windows-1251 are refused with the byte where decoding failed rather than
 /// guessed at: a wrong guess would put garbled prices in front of customers.
 fn read_text(path: &Path, shown: &str) -> Result<String, SourceError> {
-    let bytes = std::fs::read(path).map_err(|source| SourceError::Read {
+    let bytes = std::fs::read(path).map_err(|error| SourceError::Read {
         file: shown.to_string(),
-        source,
+        error,
     })?;
     let text = String::from_utf8(bytes).map_err(|error| SourceError::Encoding {
         file: shown.to_string(),
