@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use converse::Conversation;
 use domain::{EntityKind, Id};
 use serde::{Deserialize, Serialize};
 use store::ReviewRow;
@@ -90,7 +89,7 @@ impl App {
         let mut ratings = Vec::new();
         let mut waits = Vec::new();
         for row in &rows {
-            let Ok(conversation) = serde_json::from_str::<Conversation>(&row.state) else {
+            let Ok(conversation) = crate::conversations::state_of(row) else {
                 continue;
             };
             let counters = conversation.counters();
@@ -246,13 +245,6 @@ impl App {
             }
         }
         Ok(yaml)
-    }
-
-    fn known_bot(&self, bot: &str) -> Result<&std::sync::Arc<converse::Bot>> {
-        self.config.bots.get(bot).ok_or_else(|| Error::NotFound {
-            kind: "bot".into(),
-            id: bot.to_string(),
-        })
     }
 }
 

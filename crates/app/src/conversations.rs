@@ -109,18 +109,18 @@ impl App {
         &self.config.bots
     }
 
+    /// A bot this deployment runs, by name.
+    pub(crate) fn known_bot(&self, bot: &str) -> Result<&std::sync::Arc<converse::Bot>> {
+        self.config.bots.get(bot).ok_or_else(|| Error::NotFound {
+            kind: "bot".into(),
+            id: bot.to_string(),
+        })
+    }
+
     /// Answers one customer message (see the module doc).
     pub async fn converse(&self, actor: &Actor, inbound: &Inbound) -> Result<Reply> {
         actor.require(Permission::Write(EntityKind::Activity))?;
-        let bot = self
-            .config
-            .bots
-            .get(&inbound.bot)
-            .ok_or_else(|| Error::NotFound {
-                kind: "bot".into(),
-                id: inbound.bot.clone(),
-            })?
-            .clone();
+        let bot = self.known_bot(&inbound.bot)?.clone();
         let now = store::Store::now();
         // The bot thinks outside the write transaction (on SQLite one writer
         // at a time would otherwise wait for every other's NLU), from the
@@ -314,8 +314,7 @@ impl App {
         );
         self.queue_replies(tx, inbound, &key, &messages).await?;
         row.contact_id = context_id(&conversation, CONTACT);
-        row.state = serde_json::to_string(&conversation)
-            .map_err(|e| Error::BadRequest(format!("conversation state: {e}")))?;
+        row.state = state_text(&conversation)?;
         row.updated_at = now;
         Ok(Done {
             row,
@@ -360,26 +359,17 @@ impl App {
                 kind: "conversation".into(),
                 id: id.to_string(),
             })?;
-        let bot = self
-            .config
-            .bots
-            .get(&row.bot)
-            .ok_or_else(|| Error::NotFound {
-                kind: "bot".into(),
-                id: row.bot.clone(),
-            })?;
+        let bot = self.known_bot(&row.bot)?.clone();
         let mut row = tx
             .conversation_for_update(&row.bot, &row.channel, &row.chat)
             .await?
             .unwrap_or(row);
-        let mut conversation: Conversation = serde_json::from_str(&row.state)
-            .map_err(|e| Error::BadRequest(format!("conversation {id}: state unreadable: {e}")))?;
+        let mut conversation: Conversation = state_of(&row)?;
         bot.release(&mut conversation);
         conversation.set_context(ESCALATED, Json::Null);
         row.status = "bot".into();
         row.sla_deadline = None;
-        row.state = serde_json::to_string(&conversation)
-            .map_err(|e| Error::BadRequest(format!("conversation state: {e}")))?;
+        row.state = state_text(&conversation)?;
         row.updated_at = Utc::now();
         tx.save_conversation(&row).await?;
         tx.commit().await?;
@@ -410,8 +400,7 @@ impl App {
             .conversation_for_update(&seen.bot, &seen.channel, &seen.chat)
             .await?
             .unwrap_or(seen);
-        let mut conversation: Conversation = serde_json::from_str(&row.state)
-            .map_err(|e| Error::BadRequest(format!("conversation {id}: state unreadable: {e}")))?;
+        let mut conversation: Conversation = state_of(&row)?;
         let now = Utc::now();
         conversation.record_manager(text, now);
         let inbound = Inbound {
@@ -425,8 +414,7 @@ impl App {
         let key = format!("{}:manager:{}", row.id, conversation.transcript().len());
         self.queue_replies(&mut tx, &inbound, &key, &[text.to_string()])
             .await?;
-        row.state = serde_json::to_string(&conversation)
-            .map_err(|e| Error::BadRequest(format!("conversation state: {e}")))?;
+        row.state = state_text(&conversation)?;
         row.updated_at = now;
         tx.save_conversation(&row).await?;
         tx.commit().await?;
@@ -453,9 +441,7 @@ impl App {
             else {
                 continue;
             };
-            let mut conversation: Conversation = serde_json::from_str(&row.state).map_err(|e| {
-                Error::BadRequest(format!("conversation {}: state unreadable: {e}", row.id))
-            })?;
+            let mut conversation: Conversation = state_of(&row)?;
             let already = conversation
                 .context()
                 .get(ESCALATED)
@@ -480,8 +466,7 @@ impl App {
             )
             .await?;
             conversation.set_context(ESCALATED, json!(now.to_rfc3339()));
-            row.state = serde_json::to_string(&conversation)
-                .map_err(|e| Error::BadRequest(format!("conversation state: {e}")))?;
+            row.state = state_text(&conversation)?;
             row.contact_id = context_id(&conversation, CONTACT);
             tx.save_conversation(&row).await?;
             tx.commit().await?;
@@ -502,9 +487,7 @@ impl App {
         let Some(row) = self.store.conversation_by_chat(bot, channel, chat).await? else {
             return Ok((Vec::new(), 0));
         };
-        let conversation: Conversation = serde_json::from_str(&row.state).map_err(|e| {
-            Error::BadRequest(format!("conversation {}: state unreadable: {e}", row.id))
-        })?;
+        let conversation: Conversation = state_of(&row)?;
         let lines = conversation.transcript();
         let new = lines
             .iter()
@@ -888,9 +871,7 @@ fn prepare(
 ) -> Result<Prepared> {
     Ok(match stored {
         Some(row) => {
-            let conversation: Conversation = serde_json::from_str(&row.state).map_err(|e| {
-                Error::BadRequest(format!("conversation {}: state unreadable: {e}", row.id))
-            })?;
+            let conversation: Conversation = state_of(&row)?;
             Prepared {
                 for_manager: conversation.is_paused(),
                 row,
@@ -924,6 +905,17 @@ fn prepare(
             }
         }
     })
+}
+
+/// A stored conversation's state.
+pub(crate) fn state_of(row: &ConversationRow) -> Result<Conversation> {
+    serde_json::from_str(&row.state)
+        .map_err(|e| Error::BadRequest(format!("conversation {}: state unreadable: {e}", row.id)))
+}
+
+fn state_text(conversation: &Conversation) -> Result<String> {
+    serde_json::to_string(conversation)
+        .map_err(|e| Error::BadRequest(format!("conversation state: {e}")))
 }
 
 fn as_text<S: serde::Serializer>(id: &Id, serializer: S) -> std::result::Result<S::Ok, S::Error> {
